@@ -1,0 +1,53 @@
+# The README's commands. `make run` starts the dashboard on the shipped data; `make test` runs
+# every check. Both create the virtual environment on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup dev-setup refresh validate bench lint report browser-deps clean
+
+$(BIN)/.runtime: requirements.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(BIN)/.runtime
+dev-setup: $(BIN)/.dev
+
+run: $(BIN)/.runtime
+	$(BIN)/python -m cohesion refresh --quiet || echo "Refresh reported problems (listed above); the dashboard shows them on Data & sources."
+	$(BIN)/streamlit run dashboard.py
+
+# Debian's chromium for the browser tests; installed when missing and we may use apt (root).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core poppler-utils; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; fi
+
+test: $(BIN)/.dev browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m cohesion validate
+	$(BIN)/python -m pytest
+
+refresh: $(BIN)/.runtime
+	$(BIN)/python -m cohesion refresh
+
+validate: $(BIN)/.runtime
+	$(BIN)/python -m cohesion validate
+
+bench: $(BIN)/.runtime
+	$(BIN)/python -m cohesion bench
+
+lint: $(BIN)/.dev
+	$(BIN)/ruff check .
+
+report: $(BIN)/.runtime
+	$(BIN)/python -m cohesion report --out out/board-pack.pdf
+
+clean:
+	rm -rf $(VENV) data/processed .pytest_cache .ruff_cache

@@ -1,0 +1,197 @@
+"""Typed models of the indicator catalogue (`indicators.yaml`).
+
+Frozen pydantic models with unknown keys forbidden, so a typo in the YAML is an error, not a
+silently ignored field. Cross-references (an indicator's dimension, priorities and source) are
+checked in `validate.py`, where every problem can be reported with its YAML line.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", min_length=2, max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Area(Strict):
+    name: str
+    code: str | None = None
+    note: str | None = None
+
+
+class Comparator(Strict):
+    id: Slug
+    name: str
+    code: str = Field(description="area_code of the comparator's rows in the tidy table")
+    note: str | None = None
+
+
+class Place(Strict):
+    name: str
+    code: str = Field(pattern=r"^[EWSN]\d{8}$")
+    area_type: str = "local_authority"
+    police_force: Area
+    community_safety_partnership: Area | None = None
+    region: Area
+    country: Area
+    postcode_area: str | None = Field(default=None, description="e.g. ST, for postcode checks")
+    comparators: list[Comparator] = Field(default_factory=list)
+
+
+class Dimension(Strict):
+    id: Slug
+    title: str
+    description: str
+
+
+class Priority(Strict):
+    id: Slug
+    number: int = Field(ge=1, le=50)
+    title: str
+    summary: str
+
+
+Cadence = Literal["annual", "quarterly", "monthly", "weekly", "ad hoc", "one-off"]
+
+
+class Source(Strict):
+    id: Slug
+    publisher: str
+    title: str
+    url: str | None = None
+    licence: str
+    attribution: str
+    cadence: Cadence
+    next_release: str | None = Field(default=None, description="date or month, as announced")
+    loader: str = Field(description="name of a registered loader, or 'none'")
+    path: str | None = Field(default=None, description="data path such as data:x.csv")
+    notes: str | None = None
+
+
+class Target(Strict):
+    value: float | None = None
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    baseline_value: float | None = None
+    baseline_period: str | None = None
+    reason: str | None = Field(default=None, description="why there is no target")
+
+    @model_validator(mode="after")
+    def _value_needs_year(self) -> Target:
+        if self.value is not None and self.year is None:
+            raise ValueError("a target value needs a target year (target.year)")
+        if self.value is None and not self.reason:
+            raise ValueError("give a target value and year, or a reason why there is none")
+        return self
+
+
+class TargetRule(Strict):
+    rule: Literal["target"]
+    amber_band: float = Field(default=2.0, ge=0, description="distance short of target still amber")
+
+
+class TrajectoryRule(Strict):
+    rule: Literal["trajectory"]
+    green_at: float = 0.95
+    amber_at: float = 0.6
+
+
+class BenchmarkRule(Strict):
+    rule: Literal["benchmark"]
+    comparator: str = Field(description="a place comparator id, or 'previous_period'")
+
+
+class CountChangeRule(Strict):
+    rule: Literal["count_change"]
+    confidence: float = Field(default=0.95, gt=0.5, lt=1)
+
+
+class ManualRule(Strict):
+    rule: Literal["manual"]
+    review_days: int = Field(default=92, ge=1)
+
+
+StatusRule = Annotated[
+    TargetRule | TrajectoryRule | BenchmarkRule | CountChangeRule | ManualRule,
+    Field(discriminator="rule"),
+]
+
+Polarity = Literal["higher_is_better", "lower_is_better", "no_judgement"]
+
+
+class Indicator(Strict):
+    id: Slug
+    title: str
+    definition: str
+    dimension: str
+    priorities: list[str] = Field(min_length=1)
+    source: str
+    measure: str | None = Field(default=None, description="the loader's measure key to take")
+    comparator_measures: list[str] = Field(
+        default_factory=list,
+        description="other measure keys whose rows for other areas (England, region) are comparators",
+    )
+    unit: str
+    polarity: Polarity
+    polarity_reason: str | None = None
+    target: Target
+    status: StatusRule
+    headline: bool = False
+    caveats: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _no_judgement_needs_reason(self) -> Indicator:
+        if self.polarity == "no_judgement" and not self.polarity_reason:
+            raise ValueError("polarity no_judgement needs a polarity_reason sentence")
+        return self
+
+
+class MeetingConfig(Strict):
+    """How the One Stoke Delivery Group walks the agenda in meeting mode."""
+
+    agenda: list[str] = Field(default_factory=list, description="priority ids in agenda order")
+    small_count_threshold: int = Field(default=10, ge=1, description="counts below this are suppressed")
+
+
+class Catalogue(Strict):
+    schema_version: Literal[1]
+    place: Place
+    dimensions: list[Dimension] = Field(min_length=1)
+    priorities: list[Priority] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+    indicators: list[Indicator] = Field(min_length=1)
+    meeting: MeetingConfig = Field(default_factory=MeetingConfig)
+    last_reviewed: date | None = None
+
+    # Lookups used everywhere; cheap because the catalogue is small.
+    def indicator(self, indicator_id: str) -> Indicator:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+    def priority(self, priority_id: str) -> Priority:
+        return next(p for p in self.priorities if p.id == priority_id)
+
+    def comparator(self, comparator_id: str) -> Comparator | None:
+        return next((c for c in self.place.comparators if c.id == comparator_id), None)
+
+    def indicators_for_priority(self, priority_id: str) -> list[Indicator]:
+        return [i for i in self.indicators if priority_id in i.priorities]
+
+    def headline_indicators(self) -> list[Indicator]:
+        return [i for i in self.indicators if i.headline]
+
+    def agenda(self) -> list[Priority]:
+        """Priorities in meeting order: the configured agenda, else strategy order."""
+        order = self.meeting.agenda or [p.id for p in sorted(self.priorities, key=lambda p: p.number)]
+        by_id = {p.id: p for p in self.priorities}
+        return [by_id[pid] for pid in order if pid in by_id]

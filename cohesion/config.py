@@ -1,0 +1,87 @@
+"""Where things live: project folders, the reference-data folder, and safe path resolution.
+
+Every file path that comes from configuration (the catalogue's `sources`, a register path, a
+geography import) is resolved through `resolve_data_path`, which refuses anything that would
+escape the project's data folders. That keeps a hostile or mistaken catalogue from reading
+arbitrary files on the server.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+GEO_DIR = PROJECT_ROOT / "geo"
+CATALOGUE_PATH = PROJECT_ROOT / "indicators.yaml"
+
+# Environment variables (documented in the README). Each one overrides a default folder.
+ENV_DATA_DIR = "COHESION_DATA_DIR"  # where the processed store and council files live
+ENV_REFERENCE_DIR = "COHESION_REFERENCE_DATA"  # a local copy of publishers' files (read-only)
+ENV_GEO_DIR = "COHESION_GEO_DIR"  # cached boundaries, postcode lookups, deprivation
+
+
+class UnsafePathError(ValueError):
+    """A configured path points outside the folders the dashboard may read."""
+
+
+def data_dir() -> Path:
+    """The project data folder (shipped typed-in tables, council files, processed store)."""
+    return Path(os.environ.get(ENV_DATA_DIR, DATA_DIR)).resolve()
+
+
+def geo_dir() -> Path:
+    """The git-ignored cache of fetched or imported geography files."""
+    return Path(os.environ.get(ENV_GEO_DIR, GEO_DIR)).resolve()
+
+
+def reference_dir() -> Path | None:
+    """A local folder of publishers' original files, if one is configured and exists."""
+    value = os.environ.get(ENV_REFERENCE_DIR)
+    if not value:
+        return None
+    path = Path(value).resolve()
+    return path if path.is_dir() else None
+
+
+def store_dir() -> Path:
+    """The processed store: versioned tidy tables written by `python -m cohesion refresh`."""
+    return data_dir() / "processed"
+
+
+def allowed_roots() -> dict[str, Path]:
+    """Named roots a configured path may start from, e.g. `reference:indicators/x.csv`."""
+    roots = {"data": data_dir(), "geo": geo_dir()}
+    ref = reference_dir()
+    if ref is not None:
+        roots["reference"] = ref
+    return roots
+
+
+def resolve_data_path(spec: str) -> Path:
+    """Turn a configured path such as `data:published_figures.csv` into an absolute path.
+
+    A bare relative path is taken as relative to the data folder. The result must stay inside
+    its root after resolving `..` and symlinks; otherwise UnsafePathError names the problem.
+    """
+    root_name, sep, rel = spec.partition(":")
+    if not sep:
+        root_name, rel = "data", spec
+    roots = allowed_roots()
+    if root_name not in roots:
+        if root_name == "reference":
+            raise FileNotFoundError(
+                f"'{spec}' needs the reference-data folder; set {ENV_REFERENCE_DIR} to a folder "
+                "holding the publishers' files"
+            )
+        raise UnsafePathError(
+            f"'{spec}': unknown root '{root_name}'; expected one of {sorted(roots)}"
+        )
+    if Path(rel).is_absolute():
+        raise UnsafePathError(f"'{spec}': absolute paths are not allowed; use a path inside {root_name}/")
+    root = roots[root_name]
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root):
+        raise UnsafePathError(f"'{spec}' resolves outside the {root_name} folder")
+    return path

@@ -1,0 +1,65 @@
+"""Loader for the project's own table of published figures (`data/published_figures.csv`).
+
+Figures that exist only in a report's text (the 2025 listening exercise, the Wellbeing Survey
+figures quoted in the strategy, police news releases) or that we ship so the dashboard works
+before any publisher's file is imported. Each row is typed in by hand and must cite its
+publisher, publication, table or section, vintage and licence; a row without a citation is
+rejected, because an uncited number must never reach the screen. `source_id` names the
+catalogue source the figure belongs to, so the dashboard credits the real publisher.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cohesion import tidy
+from cohesion.loaders.errors import DataFileError, require_columns
+
+CITATION_COLUMNS = ["publisher", "publication", "table_or_section", "vintage", "licence"]
+REQUIRED = ["source_id", "measure", "period", "area_code", "area_name", "area_type", "value", "unit", *CITATION_COLUMNS]
+
+
+def read_published_table(path: Path) -> pd.DataFrame:
+    """The table as text, with every row checked for a citation and a readable value."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise DataFileError(path, f"not a readable UTF-8 CSV ({exc})") from exc
+    require_columns(path, list(raw.columns), REQUIRED)
+    for i, row in raw.iterrows():
+        line = int(i) + 2  # header is row 1
+        for col in ("source_id", "measure", "period", "area_code", "unit", *CITATION_COLUMNS):
+            if not row[col].strip():
+                raise DataFileError(path, f"'{col}' is empty; every published figure needs it (a citation or key)",
+                                    row=line, field=col)
+        if tidy.period_end(row["period"]) is None:
+            raise DataFileError(path, f"period '{row['period']}' not recognised; expected 2024/25, 2025 or 2025-06",
+                                row=line, field="period")
+        value, reason = tidy.parse_number(row["value"])
+        if pd.isna(value) and not row.get("status_note", "").strip():
+            raise DataFileError(path, f"value '{row['value']}' is not a number; give a number, or leave it empty "
+                                "and say why in status_note", row=line, field="value")
+        for col in ("lower_ci", "upper_ci"):
+            if col in raw.columns and row[col].strip() and pd.isna(tidy.parse_number(row[col])[0]):
+                raise DataFileError(path, f"'{row[col]}' is not a number", row=line, field=col)
+    return raw
+
+
+def load_published_figures(path: Path) -> pd.DataFrame:
+    """Tidy rows from the published-figures table; `source_id` is kept from each row."""
+    raw = read_published_table(path)
+    frame = raw.copy()
+    parsed = frame["value"].map(tidy.parse_number)
+    frame["value"] = parsed.map(lambda p: p[0])
+    notes = frame["status_note"] if "status_note" in frame else pd.Series("", index=frame.index)
+    frame["status_note"] = [n or (r if pd.isna(v) else "") for n, (v, r) in zip(notes, parsed, strict=True)]
+    return tidy.conform(frame)
+
+
+def citations(path: Path) -> pd.DataFrame:
+    """One row per published figure with its full citation, for the Data & sources page."""
+    raw = read_published_table(path)
+    cols = ["source_id", "measure", "period", "area_name", "breakdown", "value", "unit", *CITATION_COLUMNS, "url", "derivation"]
+    return raw[[c for c in cols if c in raw.columns]]

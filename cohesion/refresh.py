@@ -1,0 +1,167 @@
+"""Rebuild the processed store from every source in the catalogue.
+
+Each source is loaded on its own: a source whose file is broken keeps the rows it had in the
+previous version and is reported by name with the reason; nothing already loaded is lost. The
+new version is only made live once it is complete (see `store.write_version`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from cohesion import config, store, tidy
+from cohesion.catalogue import Catalogue, load_catalogue
+from cohesion.catalogue.models import Source
+from cohesion.loaders.errors import DataFileError
+from cohesion.loaders.registry import get_loader
+
+Progress = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def map_to_indicators(frame: pd.DataFrame, source: Source, catalogue: Catalogue) -> pd.DataFrame:
+    """Give each row the catalogue indicator whose `measure` key it carries.
+
+    A measure may arrive from more than one source (a publisher's file and the typed-in table of
+    published figures); `combine` later keeps one row per figure. Rows no indicator asks for are
+    dropped: a loader may read more than we track. A row's own `source_id` (the typed-in table
+    names the publisher's source per row) wins over the source that loaded it.
+    """
+    own = pd.DataFrame(
+        [(ind.measure or ind.id, ind.id, False) for ind in catalogue.indicators]
+        + [(m, ind.id, True) for ind in catalogue.indicators for m in ind.comparator_measures],
+        columns=["measure", "_indicator", "_comparator_only"],
+    )
+    out = frame.drop(columns=["indicator_id"]).merge(own, on="measure", how="inner")
+    # A comparator measure (e.g. England's Community Life Survey figure beside the council's own
+    # survey question) contributes rows for other areas only, never for the place itself.
+    out = out[~(out["_comparator_only"] & (out["area_code"] == catalogue.place.code))]
+    out = out.rename(columns={"_indicator": "indicator_id"}).drop(columns=["_comparator_only"])
+    out["source_id"] = out["source_id"].where(out["source_id"] != "", source.id)
+    return tidy.conform(out)
+
+
+def combine(frames: dict[str, pd.DataFrame], catalogue: Catalogue) -> pd.DataFrame:
+    """One table of observations, one row per (indicator, period, area, breakdown).
+
+    When a figure comes from both a publisher's file and the typed-in table, the publisher's
+    file wins: it is the primary record, the typed-in copy is only there so the dashboard works
+    without the file.
+    """
+    typed = {s.id for s in catalogue.sources if s.loader == "published_figures"}
+    ordered = [f for sid, f in frames.items() if sid not in typed and len(f)]
+    ordered += [f for sid, f in frames.items() if sid in typed and len(f)]
+    if not ordered:
+        return tidy.empty_frame()
+    combined = pd.concat(ordered, ignore_index=True)
+    key = ["indicator_id", "period", "area_code", "breakdown"]
+    return tidy.conform(combined.drop_duplicates(subset=key, keep="first"))
+
+
+def load_source(source: Source, catalogue: Catalogue) -> tuple[pd.DataFrame | None, store.SourceReport]:
+    """Load one source. Returns (rows or None when it could not be loaded, report)."""
+    report = store.SourceReport(source_id=source.id, status="loaded", file=source.path or "")
+    if source.loader == "none" or not source.path:
+        report.status = "no_loader"
+        report.problems.append("entered by hand or not yet published; no file to load")
+        return None, report
+    started = time.perf_counter()
+    try:
+        path = config.resolve_data_path(source.path)
+        if not path.exists():
+            report.status = "no_file"
+            report.problems.append(f"no file at {source.path} yet")
+            return None, report
+        raw = get_loader(source.loader)(path)
+        frame = map_to_indicators(tidy.conform(raw), source, catalogue)
+        report.problems.extend(tidy.check_tidy(frame))
+    except FileNotFoundError as exc:
+        report.status = "not_configured"
+        report.problems.append(str(exc))
+        return None, report
+    except (DataFileError, config.UnsafePathError) as exc:
+        report.status = "failed"
+        report.problems.append(str(exc))
+        return None, report
+    except Exception as exc:  # a loader bug must not stop the other sources
+        report.status = "failed"
+        report.problems.append(f"{source.path}: could not be read ({type(exc).__name__}: {exc})")
+        return None, report
+    report.seconds = round(time.perf_counter() - started, 3)
+    report.rows = len(frame)
+    report.periods = sorted(frame["period"].unique().tolist())
+    report.areas = int(frame["area_code"].nunique())
+    report.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return frame, report
+
+
+def refresh(catalogue_path: Path | None = None, root: Path | None = None,
+            progress: Progress = _stderr) -> store.Manifest:
+    """Load every source and write a new store version. Raises CatalogueError if the catalogue is invalid."""
+    catalogue_path = catalogue_path or config.CATALOGUE_PATH
+    catalogue = load_catalogue(catalogue_path)
+    previous = store.current_version(root)
+    previous_manifest = store.read_manifest(previous, root) if previous else None
+
+    frames: dict[str, pd.DataFrame] = {}
+    reports: dict[str, store.SourceReport] = {}
+    total = len(catalogue.sources)
+    for n, source in enumerate(catalogue.sources, start=1):
+        frame, report = load_source(source, catalogue)
+        if frame is None and report.status == "failed" and previous:
+            kept = store.read_source_rows(source.id, previous, root)
+            if kept is not None and len(kept):
+                frame = kept
+                report.status = "kept_previous"
+                old = previous_manifest.sources.get(source.id) if previous_manifest else None
+                when = old.loaded_at if old else "an earlier refresh"
+                report.problems.append(f"kept {len(kept)} rows from the last good load ({when})")
+                report.rows = len(kept)
+                report.periods = sorted(kept["period"].unique().tolist())
+                report.areas = int(kept["area_code"].nunique())
+                report.loaded_at = old.loaded_at if old else ""
+        if frame is not None:
+            frames[source.id] = frame
+        reports[source.id] = report
+        progress(f"[{n}/{total}] {source.id}: {report.status}, {report.rows} rows")
+
+    now = datetime.now(UTC)
+    digest = hashlib.sha256(catalogue_path.read_bytes()).hexdigest()
+    version = now.strftime("%Y%m%dT%H%M%S%f") + "-" + digest[:8]
+    manifest = store.Manifest(version=version, created=now.isoformat(timespec="seconds"),
+                              catalogue_sha256=digest, sources=reports)
+    store.write_version(version, frames, manifest, root, observations=combine(frames, catalogue))
+    return manifest
+
+
+def format_report(manifest: store.Manifest) -> str:
+    """The refresh report: one line per source, then the problems by name."""
+    lines = [f"Store version {manifest.version}", f"{'source':32} {'status':14} {'rows':>7} {'areas':>5}  periods"]
+    for sid, r in manifest.sources.items():
+        periods = f"{r.periods[0]} to {r.periods[-1]} ({len(r.periods)})" if r.periods else "-"
+        lines.append(f"{sid:32} {r.status:14} {r.rows:>7} {r.areas:>5}  {periods}")
+    problems = [(sid, p) for sid, r in manifest.sources.items() for p in r.problems if r.status in ("failed", "kept_previous")]
+    notes = [(sid, p) for sid, r in manifest.sources.items() for p in r.problems if r.status not in ("failed", "kept_previous")]
+    if problems:
+        lines.append("\nProblems:")
+        lines += [f"  {sid}: {p}" for sid, p in problems]
+    if notes:
+        lines.append("\nNot loaded (no file or not configured):")
+        lines += [f"  {sid}: {p}" for sid, p in notes]
+    total = sum(r.rows for r in manifest.sources.values())
+    lines.append(f"\n{total} rows from {sum(1 for r in manifest.sources.values() if r.rows)} sources")
+    return "\n".join(lines)
+
+
+def has_failures(manifest: store.Manifest) -> bool:
+    return any(r.status in ("failed", "kept_previous") for r in manifest.sources.values())

@@ -1,0 +1,55 @@
+"""What the status engine returns: one result per indicator, one per priority.
+
+Shared by the pages, the meeting snapshots and the board pack, so it is defined on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Status words. Higher/Similar/Lower are for no_judgement indicators: a direction, not a verdict.
+RAG = ("Green", "Amber", "Red", "Grey")
+DIRECTIONS = ("Higher", "Similar", "Lower")
+GREY_REASONS = ("no_data", "too_few_points", "no_comparator", "no_target", "stale", "suppressed")
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    indicator_id: str
+    status: str  # one of RAG or DIRECTIONS
+    rule: str  # target | trajectory | benchmark | count_change | manual
+    sentence: str  # one plain-English sentence starting with the status word
+    confidence: str  # "High" | "Medium" | "Low" | "n/a"
+    figures: dict[str, Any] = field(default_factory=dict)  # the numbers the rule used
+    latest_value: float | None = None
+    latest_period: str | None = None
+    unit: str = ""
+    grey_reason: str | None = None  # one of GREY_REASONS when status is Grey
+    commentary: str | None = None  # manual rule: the Delivery Group's words
+    owner: str | None = None
+    assessed_on: str | None = None  # ISO date the manual status was set
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PriorityResult:
+    priority_id: str
+    status: str  # one of RAG
+    score: float | None  # mean score of assessed indicators (Green 1, Amber 0.5, Red 0)
+    assessed: int
+    total: int
+    any_red: bool
+    sentence: str
+    indicator_ids: tuple[str, ...] = ()
+
+    @property
+    def coverage_text(self) -> str:
+        return f"{self.assessed} of {self.total} indicators assessed"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["coverage_text"] = self.coverage_text
+        return out

@@ -1,0 +1,117 @@
+"""Statistics behind the status rules: exact intervals, Fingertips-style comparison, confidence.
+
+Kept free of the catalogue and of Streamlit so each function can be checked against worked
+examples by hand (see tests/test_status_rules.py).
+
+- `clopper_pearson`: the exact binomial interval for a proportion.
+- `poisson_ratio_ci`: the exact interval for the ratio of two Poisson counts. Conditional on the
+  total n = a + b, the later count b is Binomial(n, p) with p = rate_b / (rate_a + rate_b), so a
+  Clopper-Pearson interval for p maps to an interval for the ratio p / (1 - p). This is the
+  standard conditional (binomial) method for comparing two counts over equal exposure.
+- `compare_with_interval`: the way OHID Fingertips compares an area with a benchmark value:
+  "similar" when the benchmark lies inside the area's 95% interval, otherwise higher or lower.
+- `confidence_label`: High / Medium / Low from the relative half-width of an interval (or of the
+  exact Poisson interval of a count, i.e. from its base size).
+"""
+
+from __future__ import annotations
+
+import math
+
+from scipy.stats import beta
+
+# Relative half-width of an interval (half-width / |value|) at or below which a figure is
+# labelled High, then Medium; anything wider is Low. 5% and 15% match common survey practice
+# (a +/-3 point interval on a 60% estimate is High; the boosted CLS local estimates are Medium).
+HIGH_MAX_RELATIVE_HALF_WIDTH = 0.05
+MEDIUM_MAX_RELATIVE_HALF_WIDTH = 0.15
+
+
+def clopper_pearson(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) interval for a binomial proportion successes / trials."""
+    if trials <= 0 or not 0 <= successes <= trials:
+        raise ValueError(f"need 0 <= successes <= trials and trials > 0 (got {successes} of {trials})")
+    alpha = 1 - confidence
+    lower = 0.0 if successes == 0 else float(beta.ppf(alpha / 2, successes, trials - successes + 1))
+    upper = 1.0 if successes == trials else float(beta.ppf(1 - alpha / 2, successes + 1, trials - successes))
+    return lower, upper
+
+
+def poisson_ratio_ci(previous_count: float, latest_count: float,
+                     confidence: float = 0.95) -> tuple[float, float, float]:
+    """Ratio latest / previous of two Poisson counts with its exact conditional interval.
+
+    Returns (ratio, lower, upper). An upper limit of `math.inf` means the data cannot bound it
+    (previous count 0). Counts must be whole numbers >= 0, not both 0.
+    """
+    a, b = _whole(previous_count), _whole(latest_count)
+    if a + b == 0:
+        raise ValueError("both counts are 0: no ratio can be formed")
+    p_lower, p_upper = clopper_pearson(b, a + b, confidence)
+    ratio = math.inf if a == 0 else b / a
+    lower = p_lower / (1 - p_lower) if p_lower < 1 else math.inf
+    upper = math.inf if p_upper >= 1 else p_upper / (1 - p_upper)
+    return ratio, lower, upper
+
+
+def poisson_count_ci(count: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) interval for a single Poisson count, via the chi-square / gamma link."""
+    from scipy.stats import chi2
+
+    n = _whole(count)
+    alpha = 1 - confidence
+    lower = 0.0 if n == 0 else float(chi2.ppf(alpha / 2, 2 * n) / 2)
+    upper = float(chi2.ppf(1 - alpha / 2, 2 * n + 2) / 2)
+    return lower, upper
+
+
+def compare_with_interval(lower: float, upper: float, benchmark: float) -> str:
+    """'similar' if benchmark lies within [lower, upper], else 'higher' or 'lower' (the area vs benchmark)."""
+    if math.isnan(lower) or math.isnan(upper) or math.isnan(benchmark):
+        raise ValueError("an interval limit or the benchmark is missing")
+    if lower > benchmark:
+        return "higher"
+    if upper < benchmark:
+        return "lower"
+    return "similar"
+
+
+def confidence_label(value: float | None, lower: float | None = None, upper: float | None = None,
+                     *, count: float | None = None) -> str:
+    """High / Medium / Low from the interval's relative half-width, or from a count's base size.
+
+    With no interval and no count there is nothing to judge precision by, so the label is "n/a".
+    """
+    if value is not None and _ok(value) and lower is not None and upper is not None and _ok(lower) and _ok(upper):
+        if value == 0:
+            return "Low"
+        relative = (upper - lower) / 2 / abs(value)
+    elif count is not None and _ok(count) and count >= 0:
+        if count == 0:
+            return "Low"
+        lo, hi = poisson_count_ci(count)
+        relative = (hi - lo) / 2 / count
+    else:
+        return "n/a"
+    if relative <= HIGH_MAX_RELATIVE_HALF_WIDTH:
+        return "High"
+    if relative <= MEDIUM_MAX_RELATIVE_HALF_WIDTH:
+        return "Medium"
+    return "Low"
+
+
+def compound_annual_growth(start: float, end: float, years: float) -> float:
+    """(end / start) ** (1 / years) - 1; both values must be positive and years > 0."""
+    if start <= 0 or end <= 0 or years <= 0:
+        raise ValueError("compound growth needs positive values and a positive number of years")
+    return (end / start) ** (1 / years) - 1
+
+
+def _whole(count: float) -> int:
+    if not _ok(count) or count < 0 or abs(count - round(count)) > 1e-9:
+        raise ValueError(f"a count must be a whole number >= 0 (got {count})")
+    return int(round(count))
+
+
+def _ok(x: float) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))

@@ -1,0 +1,248 @@
+"""Altair chart builders for the Trends page: plain functions, tidy frame in, chart out.
+
+* `trend_chart`: one indicator for the place over every period, with 95% intervals as vertical
+  rules, comparator lines (England, region, single-tier median), the target as a labelled
+  horizontal rule, series breaks as labelled vertical rules, and missing periods as gaps marked
+  "no figure" (never plotted as 0).
+* `small_multiples`: the same series split by breakdown (hate crime strand, age group) or area,
+  one panel each on a shared y scale so panels can be compared honestly.
+* `control_chart`: monthly counts with the centre line, control limits and special-cause flags
+  (see `cohesion.trends.spc`). Flagged points differ by shape and label, not only colour.
+
+Lines never join across a gap or a series break: each unbroken run of periods gets its own
+`segment` id, drawn as a separate line via the `detail` channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+from cohesion.catalogue.models import Indicator, Target
+from cohesion.trends.spc import SpcResult
+
+PRIMARY_COLOUR = "#1F4E79"
+COMPARATOR_COLOURS = ["#6B6B6B", "#A64D00", "#5E3C99", "#01665E"]
+COMPARATOR_DASHES = [[6, 3], [2, 2], [8, 3, 2, 3], [1, 3]]
+SIGNAL_COLOUR, COMMON_COLOUR, LIMIT_COLOUR = "#B2182B", "#1F4E79", "#6B6B6B"
+FONT_SIZE = 13  # readable on a projector
+
+
+def value_format(unit: str) -> str:
+    """d3 format for axis and tooltips: counts whole, percentages one decimal, scores two."""
+    unit = (unit or "").strip().lower()
+    if unit == "%":
+        return ".1f"
+    if unit.startswith(("count", "number", "offences")):
+        return ",.0f"
+    return ".2f"
+
+
+def _y_title(indicator: Indicator) -> str:
+    return f"{indicator.title} ({indicator.unit})"
+
+
+def segment_series(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of one series, oldest first, with `segment` ids that change at gaps and series breaks."""
+    rows = rows.sort_values("period_end", kind="stable").reset_index(drop=True)
+    gap = rows["value"].isna()
+    brk = rows["series_break"].astype(str).str.strip() != ""
+    # A new segment starts after every missing period and at every series break.
+    rows["segment"] = (gap.shift(fill_value=False) | brk).cumsum()
+    return rows
+
+
+def _plot_frame(frame: pd.DataFrame, primary_code: str, comparators: Mapping[str, str]) -> pd.DataFrame:
+    """Series-labelled rows for the primary area and each comparator, with segment ids."""
+    parts = []
+    for code, label, kind in [(primary_code, None, "primary"), *((c, n, "comparator") for c, n in comparators.items())]:
+        rows = frame[frame["area_code"] == code]
+        if rows.empty:
+            continue
+        rows = segment_series(rows.drop_duplicates("period", keep="last"))
+        rows["series"] = label or str(rows["area_name"].iloc[-1] or code)
+        rows["kind"] = kind
+        rows["segment"] = rows["series"] + ":" + rows["segment"].astype(str)
+        parts.append(rows)
+    if not parts:
+        return pd.DataFrame(columns=[*frame.columns, "segment", "series", "kind"])
+    out = pd.concat(parts, ignore_index=True)
+    out["note"] = out["status_note"].where(out["status_note"] != "", out["series_break"])
+    return out
+
+
+def _periods(frame: pd.DataFrame) -> list[str]:
+    order = frame.sort_values("period_end", kind="stable").drop_duplicates("period")
+    return order["period"].astype(str).tolist()
+
+
+def _chart_columns(frame: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+    # Only plain columns reach the spec (no timestamps), which keeps it small and JSON-safe.
+    cols = ["period", "value", "lower_ci", "upper_ci", "source_id", "note", *extra]
+    return frame[[c for c in cols if c in frame.columns]].copy()
+
+
+def trend_chart(frame: pd.DataFrame, indicator: Indicator, *, primary_code: str, target: Target | None = None,
+                comparators: Mapping[str, str] | None = None, width: int | str = "container",
+                height: int = 360) -> alt.LayerChart:
+    """The indicator over time for `primary_code`, with intervals, comparators, target and breaks.
+
+    `frame` is the indicator's headline rows (tidy shape; any areas). `comparators` maps
+    area_code -> label for the comparator lines to draw when their rows are present.
+    """
+    comparators = dict(comparators or {})
+    data = _plot_frame(frame, primary_code, comparators)
+    periods = _periods(data) if not data.empty else []
+    fmt = value_format(indicator.unit)
+    x = alt.X("period:N", sort=periods, scale=alt.Scale(domain=periods), title="Period",
+              axis=alt.Axis(labelAngle=0, labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE))
+    series_names = data.drop_duplicates("series")["series"].tolist() if not data.empty else []
+    kinds = dict(zip(data["series"], data["kind"], strict=False)) if not data.empty else {}
+    colours, dashes, ci = [], [], 0
+    for name in series_names:
+        if kinds[name] == "primary":
+            colours.append(PRIMARY_COLOUR)
+            dashes.append([1, 0])
+        else:
+            colours.append(COMPARATOR_COLOURS[ci % len(COMPARATOR_COLOURS)])
+            dashes.append(COMPARATOR_DASHES[ci % len(COMPARATOR_DASHES)])
+            ci += 1
+    colour = alt.Color("series:N", scale=alt.Scale(domain=series_names, range=colours),
+                       legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolType="stroke",
+                                         symbolStrokeWidth=3, symbolSize=400))
+    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=series_names, range=dashes))
+    zero = (indicator.unit or "").strip().lower().startswith(("count", "number"))
+    y = alt.Y("value:Q", title=_y_title(indicator), scale=alt.Scale(zero=zero),
+              axis=alt.Axis(format=fmt, labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE))
+    tooltip = [alt.Tooltip("series:N", title="Area"), alt.Tooltip("period:N", title="Period"),
+               alt.Tooltip("value:Q", title="Value", format=fmt),
+               alt.Tooltip("lower_ci:Q", title="95% CI lower", format=fmt),
+               alt.Tooltip("upper_ci:Q", title="95% CI upper", format=fmt),
+               alt.Tooltip("source_id:N", title="Source"), alt.Tooltip("note:N", title="Note")]
+
+    known = _chart_columns(data[data["value"].notna()], ["series", "kind", "segment"])
+    layers: list[alt.Chart] = [
+        alt.Chart(known, name="lines").mark_line(strokeWidth=3).encode(
+            x=x, y=y, color=colour, strokeDash=dash, detail="segment:N"),
+        alt.Chart(known, name="points").mark_point(filled=True, size=90).encode(
+            x=x, y=y, color=colour, tooltip=tooltip),
+    ]
+    with_ci = known[(known["kind"] == "primary") & known["lower_ci"].notna() & known["upper_ci"].notna()]
+    if not with_ci.empty:
+        layers.insert(0, alt.Chart(with_ci, name="ci").mark_rule(strokeWidth=8, opacity=0.25,
+                                                                  color=PRIMARY_COLOUR).encode(
+            x=x, y=alt.Y("lower_ci:Q"), y2="upper_ci:Q", tooltip=tooltip))
+    missing = _chart_columns(data[data["value"].isna() & (data["kind"] == "primary")], ["series"])
+    if not missing.empty:
+        missing["label"] = "no figure"
+        layers.append(alt.Chart(missing, name="missing").mark_text(
+            dy=0, fontSize=FONT_SIZE - 1, fontStyle="italic", color="#595959", baseline="bottom").encode(
+            x=x, y=alt.value(height - 6), text="label:N",
+            tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("note:N", title="Why missing")]))
+    breaks = data[(data["series_break"].astype(str).str.strip() != "") & (data["kind"] == "primary")]
+    if not breaks.empty:
+        brk = pd.DataFrame({"period": breaks["period"].astype(str), "note": breaks["series_break"].astype(str),
+                            "label": "series break"})
+        layers.append(alt.Chart(brk, name="breaks").mark_rule(strokeDash=[4, 4], color="#595959").encode(
+            x=x, tooltip=[alt.Tooltip("period:N", title="Series break from"), alt.Tooltip("note:N", title="Why")]))
+        layers.append(alt.Chart(brk, name="break_labels").mark_text(
+            align="left", dx=4, baseline="top", fontSize=FONT_SIZE - 1, color="#595959").encode(
+            x=x, y=alt.value(4), text="label:N"))
+    if target is not None and target.value is not None:
+        tgt = pd.DataFrame({"target": [target.value],
+                            "label": [f"Target {_fmt(target.value, indicator.unit)} by {target.year}"]})
+        layers.append(alt.Chart(tgt, name="target").mark_rule(strokeDash=[10, 4], strokeWidth=2,
+                                                               color="#1B7837").encode(y="target:Q"))
+        # Labelled at the left edge so it never collides with the latest (right-most) points.
+        layers.append(alt.Chart(tgt, name="target_label").mark_text(
+            align="left", baseline="bottom", dx=4, dy=-3, fontSize=FONT_SIZE, fontWeight="bold",
+            color="#1B7837").encode(y="target:Q", x=alt.value(0), text="label:N"))
+    return alt.layer(*layers).properties(width=width, height=height).configure_view(stroke=None)
+
+
+def _fmt(value: float, unit: str) -> str:
+    unit = (unit or "").strip()
+    if unit == "%":
+        return f"{value:g}%"
+    return f"{value:,g} {unit}".strip()
+
+
+def small_multiples(frame: pd.DataFrame, indicator: Indicator, *, facet: str = "breakdown",
+                    columns: int = 3, width: int = 260, height: int = 160) -> alt.FacetChart:
+    """One small panel per value of `facet` ('breakdown' or 'area_name'), shared y scale.
+
+    Gaps and series breaks split lines as in `trend_chart`; intervals are drawn where known.
+    """
+    parts = []
+    for key, rows in frame.groupby(facet, sort=False):
+        rows = segment_series(rows.drop_duplicates("period", keep="last"))
+        rows["segment"] = str(key) + ":" + rows["segment"].astype(str)
+        parts.append(rows)
+    data = pd.concat(parts, ignore_index=True) if parts else frame.assign(segment="")
+    data = data[data["value"].notna()]
+    data["panel"] = data[facet].astype(str).str.replace(r"^[a-z_]+=", "", regex=True).replace("", "All")
+    data["note"] = data["status_note"]
+    periods = _periods(data) if not data.empty else []
+    plot = _chart_columns(data, ["panel", "segment"])
+    fmt = value_format(indicator.unit)
+    x = alt.X("period:N", sort=periods, scale=alt.Scale(domain=periods), title=None,
+              axis=alt.Axis(labelAngle=-45, labelFontSize=11))
+    y = alt.Y("value:Q", title=indicator.unit, axis=alt.Axis(format=fmt),
+              scale=alt.Scale(zero=(indicator.unit or "").lower().startswith("count")))
+    tooltip = [alt.Tooltip("panel:N", title="Group"), alt.Tooltip("period:N", title="Period"),
+               alt.Tooltip("value:Q", title="Value", format=fmt), alt.Tooltip("note:N", title="Note")]
+    base = alt.Chart(plot)
+    ci = base.mark_rule(strokeWidth=6, opacity=0.25, color=PRIMARY_COLOUR).encode(
+        x=x, y=alt.Y("lower_ci:Q"), y2="upper_ci:Q")
+    line = base.mark_line(color=PRIMARY_COLOUR, strokeWidth=2).encode(x=x, y=y, detail="segment:N")
+    points = base.mark_point(filled=True, color=PRIMARY_COLOUR, size=50).encode(x=x, y=y, tooltip=tooltip)
+    return alt.layer(ci, line, points).properties(width=width, height=height).facet(
+        facet=alt.Facet("panel:N", title=None, header=alt.Header(labelFontSize=FONT_SIZE, labelFontWeight="bold")),
+        columns=columns,
+    )
+
+
+def control_chart(result: SpcResult, *, noun: str = "reports", threshold: int = 10, title: str = "",
+                  subtitle: str = "", width: int | str = "container", height: int = 340) -> alt.LayerChart:
+    """Monthly counts with centre, limits and flagged points; counts below `threshold` are hidden."""
+    pts = result.points.copy()
+    pts["shown"] = pts["value"].where(pts["value"] >= threshold)
+    pts["signal"] = pts["flagged"].map(lambda f: "Signal (special cause)" if f else "Within expected variation")
+    pts["shown_text"] = pts["value"].map(lambda v: "no figure" if pd.isna(v) else
+                                         f"fewer than {threshold}" if v < threshold else f"{v:,.0f}")
+    plot = pts[["period", "label", "shown", "shown_text", "centre", "lower", "upper", "signal", "flagged"]]
+    order = plot["period"].tolist()
+    x = alt.X("period:N", sort=order, scale=alt.Scale(domain=order), title="Month",
+              axis=alt.Axis(labelAngle=-45, labelFontSize=11, titleFontSize=FONT_SIZE))
+    y_title = f"{noun.capitalize()} per month"
+    base = alt.Chart(plot)
+    limits = plot.melt(id_vars=["period"], value_vars=["upper", "centre", "lower"], var_name="line", value_name="y")
+    limits["line"] = limits["line"].map({"upper": "Upper limit", "centre": "Average (centre)", "lower": "Lower limit"})
+    limit_chart = alt.Chart(limits, name="limits").mark_line(interpolate="step-after" if result.seasonal else "linear",
+                                                             strokeWidth=1.5).encode(
+        x=x, y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=True)),
+        strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=["Upper limit", "Average (centre)", "Lower limit"],
+                                                             range=[[6, 3], [1, 0], [6, 3]]),
+                                  legend=alt.Legend(title=None, orient="top")),
+        color=alt.value(LIMIT_COLOUR))
+    tooltip = [alt.Tooltip("label:N", title="Month"), alt.Tooltip("shown_text:N", title=noun.capitalize()),
+               alt.Tooltip("lower:Q", title="Expected from", format=",.0f"),
+               alt.Tooltip("upper:Q", title="Expected to", format=",.0f"), alt.Tooltip("flagged:N", title="Signal")]
+    line = base.mark_line(color=COMMON_COLOUR, strokeWidth=2).encode(x=x, y="shown:Q")
+    points = base.mark_point(filled=True, size=90).encode(
+        x=x, y="shown:Q",
+        shape=alt.Shape("signal:N", scale=alt.Scale(domain=["Within expected variation", "Signal (special cause)"],
+                                                    range=["circle", "diamond"]), legend=alt.Legend(title=None,
+                                                                                                    orient="top")),
+        color=alt.Color("signal:N", scale=alt.Scale(domain=["Within expected variation", "Signal (special cause)"],
+                                                    range=[COMMON_COLOUR, SIGNAL_COLOUR]), legend=None),
+        size=alt.Size("signal:N", scale=alt.Scale(domain=["Within expected variation", "Signal (special cause)"],
+                                                  range=[70, 220]), legend=None),
+        tooltip=tooltip)
+    chart = alt.layer(limit_chart, line, points).properties(width=width, height=height)
+    if title:
+        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or None, fontSize=FONT_SIZE + 2,
+                                                       anchor="start"))
+    return chart.configure_view(stroke=None)

@@ -1,0 +1,165 @@
+"""The strategy's hate-crime measure: reports per year, change on the previous year, rates.
+
+Works on tidy rows of any count indicator (Home Office force-area offences, or police-supplied
+counts for the force, the community safety partnership and wards). Monthly rows ("2025-06") are
+summed into financial years (April to March); a year with fewer than 12 months is kept but
+marked partial, and no change is computed against or from it, because a part-year total is not
+comparable with a whole year.
+
+Counts below the disclosure threshold (catalogue `meeting.small_count_threshold`, default 10)
+are suppressed, as police disclosure practice requires: the count becomes missing with a note,
+and so do the rate and the change computed from it (either would let a reader work the count
+back out). Suppression happens here, before anything reaches a screen or a download.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from cohesion.trends.stats import pct_change
+
+DEFAULT_THRESHOLD = 10
+PER = 1000  # rates per 1,000 residents
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+COUNT_UNITS = ("count", "number", "offences", "incidents", "crimes", "reports")
+
+
+def is_count_unit(unit: str) -> bool:
+    """True for units that are counts of events (and so subject to small-number suppression)."""
+    text = str(unit).strip().lower()
+    return any(text == u or text.startswith(u + " ") for u in COUNT_UNITS)
+
+
+def is_monthly(period: str) -> bool:
+    return bool(_MONTH.match(str(period)))
+
+
+def suppressed_note(threshold: int) -> str:
+    return f"suppressed: fewer than {threshold} (police disclosure practice)"
+
+
+def suppress_small_counts(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Tidy rows with count values below `threshold` made missing, with the reason in status_note.
+
+    Only rows whose unit is a count are touched; survey percentages are left alone. The
+    numerator and any confidence limits of a suppressed row are cleared as well.
+    """
+    out = frame.copy()
+    if out.empty:
+        return out
+    counts = out["unit"].map(is_count_unit).astype(bool)
+    small = counts & out["value"].notna() & (out["value"] < threshold)
+    for col in ("value", "numerator", "lower_ci", "upper_ci"):
+        if col in out:
+            out.loc[small, col] = np.nan
+    out.loc[small, "status_note"] = suppressed_note(threshold)
+    return out
+
+
+def financial_year_of(period_end: pd.Timestamp) -> str:
+    """The April-to-March financial year a month falls in: 2025-06 -> '2025/26'."""
+    start = period_end.year if period_end.month >= 4 else period_end.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def to_annual(frame: pd.DataFrame) -> pd.DataFrame:
+    """Annual rows per area and breakdown: monthly rows summed to financial years.
+
+    Returns columns area_code, area_name, area_type, breakdown, period, period_end, count,
+    months (12 for a whole year; NaN for rows published as annual), denominator, source_id,
+    status_note. A year with a missing month has no total (a partial sum would understate it).
+    """
+    cols = ["area_code", "area_name", "area_type", "breakdown"]
+    monthly = frame[frame["period"].map(is_monthly)]
+    annual = frame[~frame["period"].map(is_monthly)]
+    parts = []
+    if not annual.empty:
+        parts.append(annual.assign(count=annual["value"], months=np.nan)[
+            [*cols, "period", "period_end", "count", "months", "denominator", "source_id", "status_note"]])
+    if not monthly.empty:
+        m = monthly.assign(period=monthly["period_end"].map(financial_year_of))
+        grouped = m.groupby([*cols, "period"], sort=False).agg(
+            count=("value", lambda s: s.sum() if s.notna().all() else np.nan),
+            months=("value", "count"),
+            missing=("value", lambda s: int(s.isna().sum())),
+            denominator=("denominator", "last"),
+            source_id=("source_id", "last"),
+        ).reset_index()
+        grouped["period_end"] = pd.to_datetime(grouped["period"].str[:4].astype(int).astype(str) + "-03-31") \
+            + pd.DateOffset(years=1)
+        partial = "part year: " + grouped["months"].astype(str) + " of 12 months"
+        grouped["status_note"] = np.where(
+            grouped["missing"] > 0, "a month in this year has no figure, so there is no annual total",
+            np.where(grouped["months"] < 12, partial, ""))
+        parts.append(grouped.drop(columns="missing"))
+    if not parts:
+        return pd.DataFrame(columns=[*cols, "period", "period_end", "count", "months", "denominator",
+                                     "source_id", "status_note"])
+    return pd.concat(parts, ignore_index=True).sort_values([*cols, "period_end"]).reset_index(drop=True)
+
+
+def annual_summary(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Reports per year, % change on the previous year and rate per 1,000, small counts suppressed.
+
+    `frame` is tidy rows of one count indicator (any areas and breakdowns). The result has one
+    row per area, breakdown and year with columns: area_name, area_type, breakdown, period,
+    count, previous_period, previous_count, change_pct, rate_per_1k, note.
+    """
+    annual = to_annual(frame)
+    rows = []
+    for _key, group in annual.groupby(["area_code", "breakdown"], sort=False):
+        group = group.sort_values("period_end")
+        prev = None
+        for row in group.itertuples():
+            whole = pd.isna(row.months) or row.months >= 12
+            count = row.count
+            small = pd.notna(count) and count < threshold
+            note = suppressed_note(threshold) if small else str(row.status_note or "")
+            shown = np.nan if small else count
+            prev_ok = prev is not None and prev["whole"] and whole and _consecutive(prev["period"], row.period)
+            change = None
+            if prev_ok and not small and not prev["small"]:
+                change = pct_change(count, prev["count"])
+            rate = np.nan
+            if pd.notna(shown) and pd.notna(row.denominator) and row.denominator > 0 and whole:
+                rate = shown / row.denominator * PER
+            rows.append({
+                "area_code": row.area_code, "area_name": row.area_name, "area_type": row.area_type,
+                "breakdown": row.breakdown, "period": row.period, "period_end": row.period_end,
+                "count": shown, "months": row.months,
+                "previous_period": prev["period"] if prev_ok else "",
+                "previous_count": (np.nan if prev["small"] else prev["count"]) if prev_ok else np.nan,
+                "change_pct": np.nan if change is None else change,
+                "rate_per_1k": rate, "source_id": row.source_id, "note": note,
+            })
+            prev = {"period": row.period, "count": count, "whole": whole, "small": small}
+    return pd.DataFrame(rows)
+
+
+def _consecutive(previous: str, current: str) -> bool:
+    """True when `current` is the year straight after `previous` (so the change is year on year)."""
+    try:
+        return int(str(current)[:4]) - int(str(previous)[:4]) == 1
+    except ValueError:
+        return False
+
+
+def change_sentence(summary: pd.DataFrame, noun: str = "hate crimes") -> str:
+    """'Staffordshire: 1,570 hate crimes in 2018/19, down 0.5% on 2017/18 (1,578).' for the latest year."""
+    known = summary[summary["count"].notna()]
+    if known.empty:
+        return f"No annual count of {noun} can be shown (missing or suppressed)."
+    latest = known.sort_values("period_end").iloc[-1]
+    text = f"{latest['area_name']}: {latest['count']:,.0f} {noun} in {latest['period']}"
+    if pd.notna(latest["change_pct"]):
+        word = "up" if latest["change_pct"] > 0 else "down" if latest["change_pct"] < 0 else "unchanged"
+        amount = f" {abs(latest['change_pct']):.1f}%" if word != "unchanged" else ""
+        text += f", {word}{amount} on {latest['previous_period']} ({latest['previous_count']:,.0f})"
+    else:
+        text += " (no figure for the year before to compare with)"
+    if pd.notna(latest["rate_per_1k"]):
+        text += f"; {latest['rate_per_1k']:.2f} per 1,000 residents"
+    return text + "."

@@ -1,0 +1,24 @@
+"""Entry point: `streamlit run dashboard.py`. Declares the pages; each page file draws itself."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Community Cohesion Dashboard", page_icon=":material/diversity_3:", layout="wide")
+
+PAGES = {
+    "Overview": [
+        st.Page("pages/headlines.py", title="Headlines", icon=":material/dashboard:", url_path="headlines", default=True),
+        st.Page("pages/priorities.py", title="Priorities", icon=":material/checklist:", url_path="priorities"),
+        st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
+    ],
+    "Places": [
+        st.Page("pages/community_spaces.py", title="Community spaces", icon=":material/map:", url_path="spaces"),
+    ],
+    "Meetings": [
+        st.Page("pages/meeting.py", title="Meeting mode", icon=":material/co_present:", url_path="meeting"),
+    ],
+    "About the data": [
+        st.Page("pages/data_sources.py", title="Data & sources", icon=":material/database:", url_path="data"),
+    ],
+}
+
+st.navigation(PAGES).run()
