@@ -97,7 +97,10 @@ def _pydantic_problems(exc: ValidationError, file: str, lines: dict[PathTuple, i
                        data: dict) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _RULE_TAGS))
+        # pydantic puts the discriminated-union tag in the path (status.benchmark.comparator);
+        # the YAML has no such level, so drop it to point at the real key.
+        raw_loc = err["loc"]
+        loc = tuple(p for i, p in enumerate(raw_loc) if not (i and raw_loc[i - 1] == "status" and p in _RULE_TAGS))
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key; check the spelling against the README's catalogue reference"

@@ -72,6 +72,7 @@ def _write_atomic(dest: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; the cache is ordinary data
         os.replace(tmp, dest)
     finally:
         if os.path.exists(tmp):

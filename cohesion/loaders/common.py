@@ -28,6 +28,9 @@ from cohesion.loaders.errors import DataFileError
 # no scipy import at run time.
 Z_95 = 1.959963984540054
 
+_STRICT_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_STRICT_FY = re.compile(r"^(\d{4})/(\d{2})$")
+_STRICT_YEAR = re.compile(r"^\d{4}$")
 _NOTE = re.compile(r"\[\s*note\s*\d+\s*\]", re.IGNORECASE)  # "[note 3]" footnote references
 # Footnote digits glued straight onto a word ("strand1,2", "offences4"); "Covid 19" keeps its number.
 _TRAILING_FOOTNOTE = re.compile(r"(?<=[A-Za-z)])\d+(?:,\d+)*$")
@@ -174,3 +177,28 @@ def sheet_names(path: Path) -> list[str]:
         return [str(s) for s in pd.ExcelFile(path, engine=engine).sheet_names]
     except Exception as exc:  # odfpy/openpyxl raise many types for corrupt files
         raise DataFileError(path, f"could not open as a spreadsheet ({type(exc).__name__}: {exc})") from exc
+
+
+def check_period(text: str) -> str | None:
+    """Why `text` is not a period a council template accepts, or None when it is fine.
+
+    Templates take exactly `YYYY-MM` (month), `YYYY/YY` (financial year) or `YYYY` (calendar
+    year). A hyphenated financial year such as `2024-25` is refused with a hint, because
+    `2011-12` would read as December 2011.
+    """
+    fy_hint = f"write financial years as YYYY/YY, e.g. {text[:4]}/{(int(text[:4]) + 1) % 100:02d}" \
+        if re.match(r"^\d{4}", text) else ""
+    if m := _STRICT_MONTH.match(text):
+        if 1 <= int(m.group(2)) <= 12:
+            return None
+        if int(m.group(2)) == (int(m.group(1)) + 1) % 100:
+            return f"'{text}' looks like a financial year: {fy_hint}"
+        return f"month {m.group(2)} does not exist"
+    if m := _STRICT_FY.match(text):
+        start, end = int(m.group(1)), int(m.group(2))
+        return None if (start + 1) % 100 == end else f"{text} is not a single financial year"
+    if _STRICT_YEAR.match(text):
+        return None
+    if re.match(r"^\d{4}[/-]\d{4}$", text):
+        return fy_hint
+    return "not a recognised period"

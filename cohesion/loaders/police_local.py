@@ -28,7 +28,6 @@ Series breaks: none are recorded; put a change of recording practice in `note`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from cohesion import tidy
-from cohesion.loaders.common import csv_row_number, drop_blank_rows, read_csv_strings
+from cohesion.loaders.common import check_period, csv_row_number, drop_blank_rows, read_csv_strings
 from cohesion.loaders.errors import DataFileError, require_columns
 from cohesion.loaders.home_office import force_area
 
@@ -47,11 +46,6 @@ AREA_TYPES = {"force": "police_force_area", "csp": "community_safety_partnership
 MEASURES = {"hate_crimes": "police_hate_crimes", "hate_incidents": "police_hate_incidents"}
 STRANDS = ["All", "Race", "Religion", "Sexual orientation", "Disability", "Transgender"]
 SUPPRESSION_MARKERS = {"*", "[c]", "[x]", "x", "..", "-"}
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_FY = re.compile(r"^(\d{4})/(\d{2})$")
-_YEAR = re.compile(r"^\d{4}$")
-
 
 def load_police_counts(path: Path) -> pd.DataFrame:
     """Read and validate a police counts CSV in the template layout (see module docstring)."""
@@ -80,24 +74,13 @@ def load_police_counts(path: Path) -> pd.DataFrame:
     return tidy.conform(pd.DataFrame(rows))
 
 
-def check_period(text: str) -> str | None:
-    """The reason `text` is not an accepted period, or None when it is fine."""
-    if m := _MONTH.match(text):
-        return None if 1 <= int(m.group(2)) <= 12 else f"month {m.group(2)} does not exist"
-    if m := _FY.match(text):
-        start, end = int(m.group(1)), int(m.group(2))
-        return None if (start + 1) % 100 == end else f"{text} is not a single financial year"
-    if _YEAR.match(text):
-        return None
-    if re.match(r"^\d{4}-\d{2}$", text) or re.match(r"^\d{4}[/-]\d{4}$", text):
-        return f"write financial years as YYYY/YY, e.g. {text[:4]}/{(int(text[:4]) + 1) % 100:02d}"
-    return "not a recognised period"
-
-
 def _parse_row(path: Path, row_no: int, rec: pd.Series) -> dict:
     def fail(field: str, message: str) -> DataFileError:
         return DataFileError(path, message, row=row_no, field=field)
 
+    if "EXAMPLE" in rec["area_name"] or "EXAMPLE" in rec["area_code"]:
+        raise fail("area_name", "this is an EXAMPLE row from the template; delete the example rows and "
+                   "enter the force's own counts")
     period = rec["period"].strip()
     if problem := check_period(period):
         raise fail("period", f"'{period}': {problem}; expected YYYY-MM (month), YYYY/YY (financial "

@@ -54,32 +54,40 @@ def assess(catalogue: Catalogue, observations: pd.DataFrame, *, today: date) -> 
 
 def early_warning_flags(catalogue: Catalogue, observations: pd.DataFrame,
                         notices: list[str] | None = None) -> dict[str, list[str]]:
-    """Flag sentences per indicator from `cohesion.trends.spc`, or {} when it is not built.
+    """Control-chart flag sentences per indicator, or {} when the SPC module is not in this build.
 
-    The SPC module is another feature's; we accept either a catalogue-wide function or a
-    per-indicator one, and turn whatever it returns into plain sentences.
+    Only indicators counted per month qualify (the control chart is for monthly counts, such as
+    hate crime reports); the SPC module's own small-number guard decides whether flags are raised.
     """
     try:
         spc = importlib.import_module("cohesion.trends.spc")
-    except ImportError:
-        if notices is not None:
-            notices.append("Early-warning flags are not available in this build.")
-        return {}
-    whole = getattr(spc, "flags_for_catalogue", None) or getattr(spc, "all_flags", None)
-    if callable(whole):
-        raw = whole(catalogue, observations)
-        return {str(k): [_flag_text(f) for f in v] for k, v in dict(raw).items() if v}
-    per = getattr(spc, "flag_sentences", None) or getattr(spc, "flags_for_indicator", None)
-    if not callable(per):
+        control_chart_data = spc.control_chart_data
+    except (ImportError, AttributeError):
         if notices is not None:
             notices.append("Early-warning flags are not available in this build.")
         return {}
     out: dict[str, list[str]] = {}
     for indicator in catalogue.indicators:
-        sentences = [_flag_text(f) for f in (per(catalogue, observations, indicator.id) or [])]
+        if not _is_count(indicator.unit):
+            continue
+        series = headline_series(catalogue, observations, indicator.id)
+        monthly = series[series["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")]
+        if monthly["value"].notna().sum() < 2:
+            continue
+        noun = indicator.unit.strip().lower() if indicator.unit.strip().lower() in _NOUNS else "reports"
+        result = control_chart_data(monthly, noun=noun, threshold=catalogue.meeting.small_count_threshold)
+        sentences = [_flag_text(f) for f in result.flags]
         if sentences:
             out[indicator.id] = sentences
     return out
+
+
+_NOUNS = ("offences", "incidents", "crimes", "reports")
+
+
+def _is_count(unit: str) -> bool:
+    text = str(unit).strip().lower()
+    return any(text == u or text.startswith(u + " ") for u in ("count", "number", *_NOUNS))
 
 
 def _flag_text(flag: Any) -> str:
@@ -89,21 +97,34 @@ def _flag_text(flag: Any) -> str:
     return str(flag)
 
 
-def headline_series(observations: pd.DataFrame, indicator_id: str, area_code: str) -> pd.DataFrame:
-    """The headline rows (no breakdown) of one indicator for one area, oldest first."""
+def place_codes(catalogue: Catalogue) -> list[str]:
+    """Codes that can stand for the place, most specific first: authority, police force, partnership.
+
+    Hate crime is published for the police force area, so its headline series uses that code.
+    """
+    place = catalogue.place
+    codes = [place.code, place.police_force.code]
+    if place.community_safety_partnership is not None:
+        codes.append(place.community_safety_partnership.code)
+    return [c for c in codes if c]
+
+
+def headline_series(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """The place's headline rows (no breakdown) of one indicator, oldest first, one per period."""
     if observations.empty:
         return observations
-    rows = observations[
-        (observations["indicator_id"] == indicator_id)
-        & (observations["area_code"] == area_code)
-        & (observations["breakdown"] == "")
-    ]
-    return rows.sort_values("period_end", kind="stable")
+    rows = observations[(observations["indicator_id"] == indicator_id) & (observations["breakdown"] == "")]
+    present = set(rows["area_code"].unique())
+    area = next((code for code in place_codes(catalogue) if code in present), None)
+    if area is None:
+        return rows.iloc[0:0]
+    rows = rows[rows["area_code"] == area].sort_values("period_end", kind="stable")
+    return rows.drop_duplicates("period", keep="last")
 
 
-def latest_observation(observations: pd.DataFrame, indicator_id: str, area_code: str) -> dict[str, Any] | None:
-    """The most recent headline row with a value (or the latest note when all are missing)."""
-    rows = headline_series(observations, indicator_id, area_code)
+def latest_observation(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> dict[str, Any] | None:
+    """The place's most recent headline row with a value (or the latest note when all are missing)."""
+    rows = headline_series(catalogue, observations, indicator_id)
     if rows.empty:
         return None
     with_value = rows[rows["value"].notna()]
@@ -114,6 +135,7 @@ def latest_observation(observations: pd.DataFrame, indicator_id: str, area_code:
         "unit": str(row["unit"]),
         "source_id": str(row["source_id"]),
         "status_note": str(row["status_note"]),
+        "area_code": str(row["area_code"]),
     }
 
 
@@ -164,7 +186,7 @@ def indicator_line(catalogue: Catalogue, assessment: Assessment, observations: p
     ind = catalogue.indicator(indicator_id)
     source = next((s for s in catalogue.sources if s.id == ind.source), None)
     source_text = f"{source.publisher}: {source.title}" if source else ind.source
-    latest = latest_observation(observations, ind.id, catalogue.place.code)
+    latest = latest_observation(catalogue, observations, ind.id)
     result = assessment.results.get(ind.id)
     if result is not None and (result.latest_period or not latest):
         value, period, unit = result.latest_value, result.latest_period or "", result.unit or ind.unit

@@ -92,7 +92,7 @@ def take_snapshot(catalogue: Catalogue, assessment: Assessment, observations: An
                 latest_period=result.latest_period, unit=result.unit or ind.unit, flags=flags,
             )
             continue
-        latest = latest_observation(observations, ind.id, catalogue.place.code)
+        latest = latest_observation(catalogue, observations, ind.id)
         indicators[ind.id] = IndicatorState(
             status="Not assessed", sentence="",
             latest_value=latest["value"] if latest else None,

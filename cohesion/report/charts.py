@@ -9,7 +9,6 @@ the same spec renders identically on any machine.
 from __future__ import annotations
 
 import importlib
-import inspect
 from typing import Any
 
 import altair as alt
@@ -17,38 +16,33 @@ import pandas as pd
 import vl_convert
 
 from cohesion.catalogue.models import Catalogue
+from cohesion.meeting.assess import headline_series
 
 CHART_WIDTH_PX = 520
 CHART_HEIGHT_PX = 170
+PRINT_FONT_SIZE = 11
 PNG_SCALE = 2  # 2x pixels, so print stays sharp at the size the PDF draws it
 
 
-def _series_frame(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """Headline rows of the place and its comparators that have a value, labelled for the legend."""
-    names = {catalogue.place.code: catalogue.place.name}
-    names.update({c.code: c.name for c in catalogue.place.comparators})
-    rows = observations[
-        (observations["indicator_id"] == indicator_id)
-        & (observations["breakdown"] == "")
-        & observations["area_code"].isin(list(names))
-        & observations["value"].notna()
-    ]
-    if rows.empty:
-        return rows
-    out = rows[["period", "period_end", "area_code", "value", "unit"]].copy()
-    out["series"] = out["area_code"].map(names)
-    out["period_end"] = pd.to_datetime(out["period_end"])
-    return out.sort_values("period_end", kind="stable")
+def _indicator_rows(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> tuple[pd.DataFrame, str]:
+    """Headline rows of the indicator (place and comparators) and the code standing for the place."""
+    rows = observations[(observations["indicator_id"] == indicator_id) & (observations["breakdown"] == "")]
+    place_rows = headline_series(catalogue, observations, indicator_id)
+    primary = str(place_rows["area_code"].iloc[0]) if not place_rows.empty else catalogue.place.code
+    return rows, primary
 
 
 def simple_trend_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> alt.Chart | None:
     """A plain line chart of the headline series over published periods; None when no figures."""
-    frame = _series_frame(catalogue, observations, indicator_id)
-    place_rows = frame[frame["area_code"] == catalogue.place.code] if not frame.empty else frame
-    if place_rows.empty:
+    rows, primary = _indicator_rows(catalogue, observations, indicator_id)
+    names = {primary: catalogue.place.name} | {c.code: c.name for c in catalogue.place.comparators if c.code != primary}
+    frame = rows[rows["area_code"].isin(list(names)) & rows["value"].notna()].copy()
+    if frame.empty or not (frame["area_code"] == primary).any():
         return None
+    frame["series"] = frame["area_code"].map(names)
+    frame = frame.sort_values("period_end", kind="stable")[["period", "value", "series"]]
     indicator = catalogue.indicator(indicator_id)
-    order = list(dict.fromkeys(frame.sort_values("period_end")["period"]))
+    order = list(dict.fromkeys(frame["period"]))
     series_order = [catalogue.place.name] + [s for s in frame["series"].unique() if s != catalogue.place.name]
     colour = alt.Color("series:N", title=None, sort=series_order,
                        scale=alt.Scale(domain=series_order,
@@ -72,25 +66,62 @@ def simple_trend_chart(catalogue: Catalogue, observations: pd.DataFrame, indicat
     return alt.layer(*layers).properties(width=CHART_WIDTH_PX, height=CHART_HEIGHT_PX).configure_view(stroke=None)
 
 
-def key_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> alt.Chart | None:
-    """The Trends page's chart if this build has one that accepts our arguments, else ours."""
+def key_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> dict[str, Any] | None:
+    """The Vega-Lite spec of the indicator's chart for print; None when the place has no figure.
+
+    The Trends page's chart when this build has it (the same picture as on screen), made compact
+    for paper; else our simple chart.
+    """
+    chart = _key_chart(catalogue, observations, indicator_id)
+    if chart is None:
+        return None
+    return compact_for_print(chart.to_dict(), y_title=catalogue.indicator(indicator_id).unit)
+
+
+def compact_for_print(spec: dict[str, Any], *, y_title: str) -> dict[str, Any]:
+    """Shrink a screen chart for A4: short y-axis title (the unit; the caption names the indicator),
+    print-sized fonts and untruncated legend labels. Works on the spec, so any builder's chart fits."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: walk(v) for k, v in node.items()}
+            enc = out.get("encoding")
+            if isinstance(enc, dict) and isinstance(enc.get("y"), dict) and "title" in enc["y"]:
+                enc["y"] = {**enc["y"], "title": y_title}
+            for key in ("labelFontSize", "titleFontSize"):
+                if key in out and isinstance(out[key], int | float):
+                    out[key] = min(out[key], PRINT_FONT_SIZE)
+            if "labelFontSize" in out and "symbolStrokeWidth" in out:  # a legend
+                out["labelLimit"] = 400
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(spec)
+
+
+def _key_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> alt.TopLevelMixin | None:
+    rows, primary = _indicator_rows(catalogue, observations, indicator_id)
+    if not (rows["area_code"].eq(primary) & rows["value"].notna()).any():
+        return None
     try:
-        builder = importlib.import_module("cohesion.trends.charts").trend_chart
+        trend_chart = importlib.import_module("cohesion.trends.charts").trend_chart
     except (ImportError, AttributeError):
         return simple_trend_chart(catalogue, observations, indicator_id)
+    indicator = catalogue.indicator(indicator_id)
+    comparators = {c.code: c.name for c in catalogue.place.comparators if c.code != primary}
     try:
-        params = inspect.signature(builder).parameters
-        kwargs = {"catalogue": catalogue, "observations": observations, "indicator_id": indicator_id}
-        usable = {k: v for k, v in kwargs.items() if k in params}
-        chart = builder(**usable) if len(usable) == len(kwargs) else None
+        return trend_chart(rows, indicator, primary_code=primary, target=indicator.target, comparators=comparators,
+                           width=CHART_WIDTH_PX, height=CHART_HEIGHT_PX)
     except Exception:  # another feature's builder must never stop the pack; fall back to ours
-        chart = None
-    return chart if chart is not None else simple_trend_chart(catalogue, observations, indicator_id)
+        return simple_trend_chart(catalogue, observations, indicator_id)
 
 
-def chart_png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
-    """Render an Altair chart to PNG bytes with vl-convert (no browser, same output everywhere)."""
-    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale)
+def chart_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PNG_SCALE) -> bytes:
+    """Render a chart (Altair or a Vega-Lite dict) to PNG with vl-convert: no browser, same everywhere."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    return vl_convert.vegalite_to_png(spec, scale=scale)
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -22,12 +22,10 @@ from reportlab.platypus import CondPageBreak, Image, KeepTogether, PageBreak, Si
 from cohesion import tidy
 from cohesion.catalogue.models import Catalogue
 from cohesion.meeting.actions import Action
-from cohesion.meeting.assess import Assessment, assess, indicator_line, priority_line
+from cohesion.meeting.assess import Assessment, assess, headline_series, indicator_line, priority_line
 from cohesion.meeting.diff import Change, changes_for
 from cohesion.report import charts
-from cohesion.report.layout import (
-    PAGE_MARGIN, Bookmark, data_table, footer, fonts, para, rich, status_label, styles,
-)
+from cohesion.report.layout import PAGE_MARGIN, Bookmark, data_table, fonts, footer, para, rich, status_label, styles
 from cohesion.store import Manifest
 from cohesion.style import STATUS_STYLES
 
@@ -99,7 +97,7 @@ def _cover(catalogue: Catalogue, manifest: Manifest | None, assessment: Assessme
             state = report.status.replace("_", " ") if report else "not in this store"
             loaded = report.loaded_at[:10] if report and report.loaded_at else ""
             rows.append([source.title, source.publisher, latest, state, loaded])
-        widths = [w * CONTENT_WIDTH for w in (0.36, 0.24, 0.13, 0.15, 0.12)]
+        widths = [w * CONTENT_WIDTH for w in (0.34, 0.22, 0.13, 0.15, 0.16)]
         out.append(data_table(["Source", "Publisher", "Latest period", "Load status", "Loaded"], rows, widths))
     out += [Spacer(1, 6 * mm), para("How to read a status", st["h2"])]
     legend = [[status_label(name), s.meaning] for name, s in STATUS_STYLES.items()]
@@ -169,16 +167,15 @@ def _chart_block(catalogue: Catalogue, observations: pd.DataFrame, ind_id: str,
     draw_w = min(CHART_DRAW_WIDTH, width_px / charts.PNG_SCALE * 0.75)  # px at 96 dpi -> points
     image = Image(io.BytesIO(png), width=draw_w, height=draw_w * height_px / width_px)
     image.hAlign = "LEFT"
-    rows = observations[(observations["indicator_id"] == ind_id) & (observations["area_code"] == catalogue.place.code)
-                        & (observations["breakdown"] == "") & observations["value"].notna()]
-    periods = rows.sort_values("period_end")["period"].tolist()
+    rows = headline_series(catalogue, observations, ind_id)
+    periods = rows[rows["value"].notna()]["period"].tolist()
     span = f"{periods[0]} to {periods[-1]}" if len(periods) > 1 else (periods[0] if periods else "")
     source = next((s for s in catalogue.sources if s.id == ind.source), None)
     cite = f"{source.publisher}, {source.title}" if source else ind.source
     return [KeepTogether([
         para(ind.title, st["cell_bold"]), image,
-        para(f"Source: {cite}. Periods {span}. Unit: {ind.unit}. Chart: {catalogue.place.name} (solid) "
-             "and comparators (dashed) where published.", st["caption"]),
+        para(f"Source: {cite}. {catalogue.place.name} figures: {span or 'none'}. Unit: {ind.unit}. "
+             f"{catalogue.place.name} solid; comparators dashed where published.", st["caption"]),
     ])]
 
 

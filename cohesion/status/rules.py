@@ -65,10 +65,26 @@ def _gap(value: float, unit: str) -> str:
     return f"{value:.1f} points" if (unit or "").strip() == "%" else format_value(value, unit)
 
 
-def _ci_text(row: Any) -> str:
+def _ci_text(row: Any, unit: str = "") -> str:
     if _has(row, "lower_ci") and _has(row, "upper_ci"):
-        return f", 95% CI {_num(row['lower_ci'])} to {_num(row['upper_ci'])}"
+        lo, hi = float(row["lower_ci"]), float(row["upper_ci"])
+        if unit.strip() == "%":  # same precision as the value it brackets
+            return f" (95% CI {lo:.1f} to {hi:.1f})"
+        return f" (95% CI {_num(lo)} to {_num(hi)})"
     return ""
+
+
+def _shown(indicator: Indicator, row: Any) -> str:
+    """'Title: 57.7% in 2024/25 (95% CI 53.0 to 62.4)', the figure a sentence is about."""
+    return f"{indicator.title}: {format_value(float(row['value']), indicator.unit)} in {row['period']}{_ci_text(row, indicator.unit)}"
+
+
+def comparator_phrase(name: str) -> str:
+    """'the median of the 132 ...' for a statistic's name, 'the England figure' for a place's."""
+    first = name.split(" ", 1)[0].lower()
+    if first in ("median", "mean", "average", "the"):
+        return "the " + name[0].lower() + name[1:] if first != "the" else name
+    return f"the {name} figure"
 
 
 def _num(x: float) -> str:
@@ -140,7 +156,7 @@ def target_status(indicator: Indicator, series: pd.DataFrame, rule: TargetRule) 
     value = float(latest["value"])
     short_by = (target - value) if indicator.polarity == "higher_is_better" else (value - target)
     status = "Green" if short_by <= 0 else ("Amber" if short_by <= rule.amber_band else "Red")
-    shown = f"{indicator.title} was {format_value(value, indicator.unit)} ({latest['period']}{_ci_text(latest)})"
+    shown = _shown(indicator, latest)
     goal = f"the target of {format_value(target, indicator.unit)} by {indicator.target.year}"
     if status == "Green":
         sentence = f"Green: {shown}, meeting {goal}."
@@ -175,8 +191,9 @@ def trajectory_status(indicator: Indicator, series: pd.DataFrame, rule: Trajecto
                                "target": target, "target_year": target_year}
     reached = value >= target if higher else value <= target
     if reached:
-        sentence = (f"Green: {indicator.title} was {format_value(value, unit)} ({latest['period']}), "
-                    f"already meeting the target of {format_value(target, unit)} by {target_year}.")
+        sentence = f"Green: {_shown(indicator, latest)}, already meeting the target of " \
+                   f"{format_value(target, unit)} by {target_year}."
+
         return _result(indicator, "Green", "trajectory", sentence, figures=figures, latest=latest)
     if latest_year <= base_year:
         return grey(indicator, "trajectory", "too_few_points",
@@ -199,8 +216,8 @@ def trajectory_status(indicator: Indicator, series: pd.DataFrame, rule: Trajecto
         figures.update(observed_change=observed, required_change=required, method="linear change")
     figures["ratio"] = None if math.isinf(ratio) else round(ratio, 4)
     status = "Green" if ratio >= rule.green_at else ("Amber" if ratio >= rule.amber_at else "Red")
-    moved = (f"{indicator.title} moved from {format_value(base_value, unit)} ({base_period}) to "
-             f"{format_value(value, unit)} ({latest['period']})")
+    moved = (f"{indicator.title}: moved from {format_value(base_value, unit)} in {base_period} to "
+             f"{format_value(value, unit)} in {latest['period']}")
     if math.isinf(ratio):
         tail = f"and the target of {format_value(target, unit)} by {target_year} was not met"
     else:
@@ -240,30 +257,32 @@ def benchmark_status(indicator: Indicator, series: pd.DataFrame, comparator_rows
             return _break_grey(indicator, "benchmark", latest, series.iloc[-2])
         comp = series.iloc[-2]
         name = f"{comp['period']} figure"
+        phrase = f"the {name}"
     else:
         rows = comparator_rows if comparator_rows is not None else pd.DataFrame()
         same = rows[rows["period"] == latest["period"]] if not rows.empty else rows
         comp = same.iloc[-1] if not same.empty else None
         name = comparator_name or rule.comparator
+        phrase = comparator_phrase(name)
         if comp is None:
             return grey(indicator, "benchmark", "no_comparator",
-                        f"there is no {name} figure for {period} to compare {indicator.title} with.", latest=latest)
+                        f"there is no figure for {period} from {phrase.removeprefix('the ')} to compare {indicator.title} with.", latest=latest)
     if not _has(comp, "value"):
         return grey(indicator, "benchmark", "no_comparator",
-                    f"the {name} for {comp['period']} is missing, so {indicator.title} cannot be compared.",
+                    f"{phrase} for {comp['period']} is missing, so {indicator.title} cannot be compared.",
                     latest=latest)
     if not (_has(latest, "lower_ci") and _has(latest, "upper_ci")):
         return grey(indicator, "benchmark", "no_data",
                     f"{indicator.title} ({period}) has no published confidence interval, so a fair "
-                    f"comparison with the {name} is not possible.", latest=latest)
+                    f"comparison with {phrase} is not possible.", latest=latest)
     value, lo, hi, bench = (float(latest["value"]), float(latest["lower_ci"]),
                             float(latest["upper_ci"]), float(comp["value"]))
     direction = stats.compare_with_interval(lo, hi, bench)
     status = _direction_status(direction, indicator.polarity)
     relation = {"higher": "significantly above", "lower": "significantly below",
                 "similar": "not significantly different from"}[direction]
-    sentence = (f"{status}: {indicator.title} was {format_value(value, unit)} ({period}{_ci_text(latest)}), "
-                f"{relation} the {name} of {format_value(bench, unit)}.")
+    sentence = f"{status}: {_shown(indicator, latest)}, {relation} {phrase} ({format_value(bench, unit)})."
+
     figures = {"value": value, "lower_ci": lo, "upper_ci": hi, "comparator": rule.comparator,
                "comparator_name": name, "comparator_value": bench, "comparison": direction}
     return _result(indicator, status, "benchmark", sentence, figures=figures, latest=latest,
@@ -295,7 +314,7 @@ def count_change_status(indicator: Indicator, series: pd.DataFrame, rule: CountC
     level = f"{rule.confidence * 100:.0f}%"
     verdict = {"similar": "not a significant change", "higher": "a significant rise",
                "lower": "a significant fall"}[direction]
-    sentence = (f"{status}: {indicator.title} was {format_value(b, unit)} in {latest['period']} against "
+    sentence = (f"{status}: {indicator.title}: {format_value(b, unit)} in {latest['period']} against "
                 f"{format_value(a, unit)} in {previous['period']} ({pct:+.1f}%; rate ratio {ratio:.2f}, "
                 f"{level} CI {lo:.2f} to {hi:.2f}), {verdict}.")
     figures = {"previous_value": a, "previous_period": str(previous["period"]), "value": b, "ratio": ratio,
@@ -307,8 +326,8 @@ def count_change_status(indicator: Indicator, series: pd.DataFrame, rule: CountC
 def _break_grey(indicator: Indicator, rule: str, latest: Any, previous: Any) -> StatusResult:
     note = str(latest.get("series_break")).strip()
     return grey(indicator, rule, "too_few_points",
-                f"the method changed in {latest['period']} ({note}), so {indicator.title} cannot be "
-                f"compared with {previous['period']}.", latest=latest)
+                f"the {latest['period']} figure for {indicator.title} is not comparable with "
+                f"{previous['period']} (series break: {note}).", latest=latest)
 
 
 def manual_status(indicator: Indicator, entry: dict[str, Any] | None, rule: ManualRule, today: date,

@@ -16,11 +16,12 @@ Lines never join across a gap or a series break: each unbroken run of periods ge
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
 
-from cohesion.catalogue.models import Indicator, Target
+from cohesion.catalogue.models import Catalogue, Indicator, Target
 from cohesion.trends.spc import SpcResult
 
 PRIMARY_COLOUR = "#1F4E79"
@@ -28,6 +29,37 @@ COMPARATOR_COLOURS = ["#6B6B6B", "#A64D00", "#5E3C99", "#01665E"]
 COMPARATOR_DASHES = [[6, 3], [2, 2], [8, 3, 2, 3], [1, 3]]
 SIGNAL_COLOUR, COMMON_COLOUR, LIMIT_COLOUR = "#B2182B", "#1F4E79", "#6B6B6B"
 FONT_SIZE = 13  # readable on a projector
+
+
+@dataclass(frozen=True)
+class SeriesChoice:
+    """What a chart of one indicator draws: the place's own area, comparators, other areas, groups."""
+
+    primary_code: str | None
+    primary_name: str | None
+    comparators: dict[str, str] = field(default_factory=dict)  # area_code -> label, present in the rows
+    other_areas: dict[str, str] = field(default_factory=dict)  # area_code -> name, neither of the above
+    breakdown_groups: tuple[str, ...] = ()  # e.g. ("strand",), from breakdowns like strand=Race
+
+
+def choose_series(catalogue: Catalogue, rows: pd.DataFrame) -> SeriesChoice:
+    """Pick the place's series (authority, else police force, else partnership) and what to compare it with.
+
+    `rows` is one indicator's rows (all areas and breakdowns).
+    """
+    place = catalogue.place
+    headline = rows[rows["breakdown"] == ""]
+    present = dict(zip(headline["area_code"], headline["area_name"], strict=False))
+    candidates = [place.code, place.police_force.code,
+                  place.community_safety_partnership.code if place.community_safety_partnership else None]
+    primary = next((c for c in candidates if c and c in present), None)
+    comparators = {c.code: c.name for c in place.comparators if c.code in present and c.code != primary}
+    if primary is None and not comparators and present:
+        primary = next(iter(present))  # e.g. only a national series: show it as the series itself
+    others = {code: str(name or code) for code, name in present.items() if code != primary and code not in comparators}
+    local = rows[(rows["area_code"] == primary) & (rows["breakdown"] != "")] if primary else rows.iloc[0:0]
+    groups = tuple(dict.fromkeys(local["breakdown"].str.split("=").str[0]))
+    return SeriesChoice(primary, str(present[primary] or primary) if primary else None, comparators, others, groups)
 
 
 def value_format(unit: str) -> str:
@@ -246,3 +278,25 @@ def control_chart(result: SpcResult, *, noun: str = "reports", threshold: int = 
         chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or None, fontSize=FONT_SIZE + 2,
                                                        anchor="start"))
     return chart.configure_view(stroke=None)
+
+
+def breakdown_bars(frame: pd.DataFrame, indicator: Indicator, *, width: int | str = "container") -> alt.LayerChart:
+    """Horizontal bars for a breakdown published for a single period, with 95% intervals where known."""
+    data = frame[frame["value"].notna()].copy()
+    data["group"] = data["breakdown"].astype(str).str.replace(r"^[a-z_]+=", "", regex=True).replace("", "All")
+    data["note"] = data["status_note"]
+    plot = _chart_columns(data, ["group"])
+    fmt = value_format(indicator.unit)
+    order = plot["group"].tolist()
+    y = alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT_SIZE, labelLimit=360))
+    x = alt.X("value:Q", title=_y_title(indicator), axis=alt.Axis(format=fmt), scale=alt.Scale(zero=True))
+    tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("period:N", title="Period"),
+               alt.Tooltip("value:Q", title="Value", format=fmt), alt.Tooltip("note:N", title="Note")]
+    base = alt.Chart(plot)
+    bars = base.mark_bar(color=PRIMARY_COLOUR, height=18).encode(x=x, y=y, tooltip=tooltip)
+    labels = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(
+        x=x, y=y, text=alt.Text("value:Q", format=fmt))
+    layers = [bars, labels]
+    if plot["lower_ci"].notna().any():
+        layers.append(base.mark_rule(color="#222222").encode(x="lower_ci:Q", x2="upper_ci:Q", y=y))
+    return alt.layer(*layers).properties(width=width, height=max(80, 30 * len(order)))

@@ -163,3 +163,29 @@ def change_sentence(summary: pd.DataFrame, noun: str = "hate crimes") -> str:
     if pd.notna(latest["rate_per_1k"]):
         text += f"; {latest['rate_per_1k']:.2f} per 1,000 residents"
     return text + "."
+
+
+def monthly_rows(observations: pd.DataFrame) -> pd.DataFrame:
+    """Every monthly count row in the store (police-supplied monthly exports), any indicator."""
+    if observations.empty:
+        return observations
+    mask = observations["period"].map(is_monthly).astype(bool) & observations["unit"].map(is_count_unit).astype(bool)
+    return observations[mask]
+
+
+def monthly_series(rows: pd.DataFrame, area_code: str, breakdown: str = "") -> pd.DataFrame:
+    """One area's monthly counts (period, period_end, value), every month from first to last.
+
+    Months missing from the export are added as gaps (NaN) rather than left out, so the control
+    chart and its rules see the hole instead of joining across it.
+    """
+    series = rows[(rows["area_code"] == area_code) & (rows["breakdown"] == breakdown)]
+    series = series.sort_values("period_end").drop_duplicates("period", keep="last")
+    if series.empty:
+        return pd.DataFrame(columns=["period", "period_end", "value"])
+    months = pd.period_range(series["period_end"].min(), series["period_end"].max(), freq="M")
+    full = pd.DataFrame({"period": [str(m) for m in months]})
+    full = full.merge(series[["period", "value", "status_note"]], on="period", how="left")
+    full["period_end"] = [m.to_timestamp(how="end").normalize() for m in months]
+    full["status_note"] = full["status_note"].fillna("month missing from the export")
+    return full

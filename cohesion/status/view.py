@@ -1,0 +1,252 @@
+"""Turn status results into what the Headlines and Priorities pages show: plain data, no Streamlit.
+
+Tiles carry every text a headline tile needs (value with unit, change since the previous period,
+status word and symbol, confidence, source, "data as of", next release, a stale-data flag) and
+the points of a sparkline. `status_html` is the ONE place that builds HTML; it escapes every
+dynamic value. Markdown text from the catalogue goes through `md_escape`.
+
+Stale data: a tile is flagged when today is past the latest period's end plus the source's
+cadence plus a grace period for publication (STALE_AFTER_DAYS): an annual figure is flagged 18
+months after its period ended, a quarterly one after 6 months, a monthly one after 3 months.
+Ad hoc and one-off sources are never flagged (no next figure is expected).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from cohesion.catalogue.models import Catalogue, Indicator
+from cohesion.status.engine import place_codes, place_series
+from cohesion.status.result import PriorityResult, StatusResult
+from cohesion.status.rules import format_value
+from cohesion.style import style_for
+
+# cadence -> (expected gap between periods, grace for publication), in days.
+STALE_AFTER_DAYS: dict[str, tuple[int, int]] = {
+    "annual": (365, 183), "quarterly": (92, 92), "monthly": (31, 61), "weekly": (7, 14),
+}
+GREY_REASON_TEXT = {
+    "no_data": "No data yet", "too_few_points": "Too few points", "no_comparator": "No comparator",
+    "no_target": "No target", "stale": "Stale", "suppressed": "Suppressed",
+}
+__all__ = ["Tile", "build_tiles", "change_text", "data_as_of", "format_value", "grid_table", "md_escape",
+           "priority_rows", "sparkline_chart", "stale_flag", "status_html"]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """Everything one headline tile shows."""
+
+    indicator_id: str
+    title: str
+    status: str
+    symbol: str
+    colour: str
+    sentence: str
+    confidence: str
+    value_text: str  # "57.7%", or "No data yet"
+    period: str | None
+    change: str | None  # "-8 (-0.5%) since 2017/18"
+    source: str
+    as_of: str
+    next_release: str
+    stale: str | None  # a flag sentence when the data are older than the cadence allows
+    missing_reason: str | None  # why there is no value, when there is none
+    points: pd.DataFrame = field(default_factory=pd.DataFrame)  # period, period_end, value for the sparkline
+    commentary: str | None = None
+
+
+def md_escape(text: object) -> str:
+    """Catalogue or data text made safe for st.markdown: Markdown and HTML characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+
+
+def status_html(status: str, detail: str = "", *, large: bool = False) -> str:
+    """A status pill: symbol + word on its colour (never colour alone), then optional detail text.
+
+    The only function that builds HTML; every dynamic value is escaped. White text on the
+    cohesion.style colours has at least 4.5:1 contrast.
+    """
+    s = style_for(status)
+    size = "1.35rem" if large else "1.05rem"
+    pill = (f'<span style="background:{html.escape(s.colour)};color:#FFFFFF;font-weight:700;font-size:{size};'
+            f'padding:0.15em 0.6em;border-radius:0.4em;white-space:nowrap" title="{html.escape(s.meaning)}">'
+            f"{html.escape(s.symbol)} {html.escape(s.label)}</span>")
+    if detail:
+        pill += f' <span style="font-size:{size};font-weight:600">{html.escape(detail)}</span>'
+    return pill
+
+
+def change_text(series: pd.DataFrame, unit: str) -> str | None:
+    """Change from the previous published figure: '+1.3 points since 2023/24', '-8 (-0.5%) since 2017/18'."""
+    known = series[series["value"].notna()] if not series.empty else series
+    if len(known) < 2:
+        return None
+    latest, previous = known.iloc[-1], known.iloc[-2]
+    if str(latest.get("series_break") or "").strip():
+        return f"Not comparable with {previous['period']} (series break)"
+    diff = float(latest["value"]) - float(previous["value"])
+    if unit.strip() == "%":
+        return f"{diff:+.1f} points since {previous['period']}"
+    if float(previous["value"]) != 0 and unit.strip().lower() == "count":
+        return f"{diff:+,.0f} ({diff / float(previous['value']) * 100:+.1f}%) since {previous['period']}"
+    return f"{diff:+.2f} since {previous['period']}" if abs(diff) < 10 else f"{diff:+,.1f} since {previous['period']}"
+
+
+def data_as_of(series: pd.DataFrame) -> str:
+    """'Data as of 2024/25 (period ended 31 Mar 2025)', or 'No data loaded yet'."""
+    if series.empty:
+        return "No data loaded yet"
+    latest = series.iloc[-1]
+    end = pd.Timestamp(latest["period_end"]) if pd.notna(latest["period_end"]) else None
+    ended = f" (period ended {end.day} {end:%b %Y})" if end is not None else ""
+    return f"Data as of {latest['period']}{ended}"
+
+
+def stale_flag(period_end: Any, cadence: str, today: date) -> str | None:
+    """A flag sentence when today is past period end + cadence + grace; None when current or not applicable."""
+    if cadence not in STALE_AFTER_DAYS or period_end is None or pd.isna(period_end):
+        return None
+    gap, grace = STALE_AFTER_DAYS[cadence]
+    due = pd.Timestamp(period_end).date() + timedelta(days=gap + grace)
+    if today <= due:
+        return None
+    return f"Out of date: a newer {cadence} figure was expected by {due:%B %Y}"
+
+
+def _source_text(catalogue: Catalogue, indicator: Indicator, series: pd.DataFrame) -> tuple[str, str, str]:
+    source_id = str(series.iloc[-1]["source_id"]) if not series.empty else indicator.source
+    known = {s.id: s for s in catalogue.sources}
+    source = known.get(source_id) or known.get(indicator.source)
+    if source is None:
+        return indicator.source, "Not announced", "ad hoc"
+    return f"{source.publisher}: {source.title}", source.next_release or "Not announced", source.cadence
+
+
+def build_tiles(catalogue: Catalogue, results: dict[str, StatusResult], observations: pd.DataFrame,
+                today: date) -> list[Tile]:
+    """One tile per headline indicator, in catalogue order."""
+    wanted = set(place_codes(catalogue))
+    narrow = observations[observations["area_code"].isin(wanted) & (observations["breakdown"].fillna("") == "")]
+    groups = dict(tuple(narrow.groupby("indicator_id", sort=False)))
+    tiles = []
+    for ind in catalogue.headline_indicators():
+        result = results[ind.id]
+        series = place_series(catalogue, groups.get(ind.id, narrow.iloc[0:0]))
+        known = series[series["value"].notna()] if not series.empty else series
+        style = style_for(result.status)
+        source, next_release, cadence = _source_text(catalogue, ind, series)
+        latest = series.iloc[-1] if not series.empty else None
+        has_value = latest is not None and pd.notna(latest["value"])
+        missing = None if has_value else _missing_reason(result, latest)
+        tiles.append(Tile(
+            indicator_id=ind.id, title=ind.title, status=result.status, symbol=style.symbol, colour=style.colour,
+            sentence=result.sentence, confidence=result.confidence,
+            value_text=format_value(float(latest["value"]), ind.unit) if has_value else "No data yet",
+            period=str(latest["period"]) if latest is not None else None,
+            change=change_text(series, ind.unit), source=source, as_of=data_as_of(series),
+            next_release=next_release,
+            stale=stale_flag(latest["period_end"], cadence, today) if latest is not None else None,
+            missing_reason=missing, points=known[["period", "period_end", "value"]].reset_index(drop=True),
+            commentary=result.commentary,
+        ))
+    return tiles
+
+
+def _missing_reason(result: StatusResult, latest: Any) -> str:
+    if latest is not None and str(latest.get("status_note") or "").strip():
+        return f"{latest['period']}: {latest['status_note']}"
+    return result.sentence.removeprefix("Grey: ")
+
+
+def sparkline_chart(points: pd.DataFrame, unit: str, height: int = 70) -> Any:
+    """A small Altair line of the series (None for fewer than two points: a line needs two)."""
+    if points is None or len(points) < 2:
+        return None
+    import altair as alt
+
+    data = points.assign(shown=[format_value(v, unit) for v in points["value"]])
+    base = alt.Chart(data).encode(
+        x=alt.X("period_end:T", axis=None),
+        y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("shown:N", title="Value")],
+    )
+    line = base.mark_line(color="#1F3B73", strokeWidth=3) + base.mark_point(color="#1F3B73", filled=True, size=40)
+    return line.properties(height=height).configure_view(strokeWidth=0)
+
+
+def priority_rows(catalogue: Catalogue, priorities: dict[str, PriorityResult]) -> list[dict[str, Any]]:
+    """Rows for the priorities list, in strategy order: number, title, status, symbol, coverage, reason, flag."""
+    rows = []
+    for p in sorted(catalogue.priorities, key=lambda p: p.number):
+        r = priorities[p.id]
+        s = style_for(r.status)
+        rows.append({"priority_id": p.id, "number": p.number, "title": p.title, "status": r.status,
+                     "symbol": s.symbol, "label": f"{s.symbol} {s.label}", "coverage": r.coverage_text,
+                     "reason": r.sentence, "red_flag": "✖ Red indicator flagged" if r.any_red else ""})
+    return rows
+
+
+def grid_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """Priority x dimension grid as display text: '✖ Red · 1 of 2' per cell, '' where no indicators."""
+    if grid.empty:
+        return pd.DataFrame()
+
+    def cell(row: pd.Series) -> str:
+        if not row["total"]:
+            return ""
+        s = style_for(row["status"])
+        return f"{s.symbol} {s.label} · {row['assessed']} of {row['total']}"
+
+    text = grid.assign(cell=grid.apply(cell, axis=1), row=grid["priority_number"].astype(str) + ". " +
+                       grid["priority_title"])
+    table = text.pivot(index="row", columns="dimension_title", values="cell")
+    order = text.drop_duplicates("row")["row"].tolist()
+    columns = text.drop_duplicates("dimension_title")["dimension_title"].tolist()
+    return table.loc[order, columns].rename_axis(index="Priority", columns=None)
+
+
+def grid_cell_css(text: str) -> str:
+    """CSS for one grid cell from its text (status colour + white text), for a pandas Styler."""
+    if not text:
+        return ""
+    word = text.split(" ")[1] if " " in text else text
+    return f"background-color: {style_for(word).colour}; color: #FFFFFF; font-weight: 600"
+
+
+@dataclass(frozen=True)
+class StatusBundle:
+    """Everything both status pages draw, computed once per store version, catalogue, manual file and day."""
+
+    results: dict[str, StatusResult]
+    priorities: dict[str, PriorityResult]
+    dimensions: dict[str, PriorityResult]
+    grid: pd.DataFrame
+    tiles: list[Tile]
+    problems: list[str]  # a bad manual file or unknown ids in it: shown, never fatal
+
+
+def compute_statuses(catalogue: Catalogue, observations: pd.DataFrame, manual_path: Any, today: date) -> StatusBundle:
+    """Assess every indicator, roll up, build the grid and the headline tiles."""
+    from cohesion.loaders.errors import DataFileError
+    from cohesion.status import assess_all, roll_up, roll_up_dimensions, status_grid
+    from cohesion.status.manual import load_manual_statuses, unknown_indicator_ids
+
+    problems: list[str] = []
+    try:
+        manual = load_manual_statuses(manual_path)
+    except DataFileError as exc:
+        problems.append(f"The manual status file could not be used, so Delivery Group statuses are not shown: {exc}")
+        manual = None
+    for unknown in unknown_indicator_ids(manual, {i.id for i in catalogue.indicators}):
+        problems.append(f"{manual_path.name}: indicator_id '{unknown}' is not in the catalogue; its rows are ignored.")
+    results = assess_all(catalogue, observations, today=today, manual=manual)
+    return StatusBundle(results=results, priorities=roll_up(catalogue, results),
+                        dimensions=roll_up_dimensions(catalogue, results), grid=status_grid(catalogue, results),
+                        tiles=build_tiles(catalogue, results, observations, today), problems=problems)
