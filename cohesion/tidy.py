@@ -68,7 +68,9 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
     if "period_end" not in out:
         out["period_end"] = pd.NaT
-    derived = out["period"].map(period_end)
+    # Derive on the distinct labels only: a national-scale table has few periods, many rows.
+    labels = out["period"].unique()
+    derived = out["period"].map({label: period_end(label) for label in labels})
     out["period_end"] = pd.to_datetime(out["period_end"], errors="coerce").fillna(
         pd.to_datetime(derived, errors="coerce")
     )

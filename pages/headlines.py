@@ -1,6 +1,92 @@
-"""Placeholder page; replaced by the feature that owns it."""
+"""Headlines: the Future 100 Mission Board's landing page. One tile per headline indicator.
+
+Thin page: statuses come from cohesion.status (cached per store version, catalogue, manual file
+and day); tile text from cohesion.status.view. Status is always word + symbol + colour.
+"""
+
+from __future__ import annotations
+
+from datetime import date
 
 import streamlit as st
 
-st.title("Headlines")
-st.info("This page is being built.")
+from cohesion import config, ui
+from cohesion.status import view
+from cohesion.status.manual import MANUAL_FILE_NAME
+from cohesion.style import STATUS_STYLES
+
+TILES_PER_ROW = 3  # three readable tiles across a projector at 1600 px
+
+
+def _file_key(path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+        return str(path), stat.st_mtime_ns, stat.st_size
+    except FileNotFoundError:
+        return str(path), 0, 0
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _statuses(version: str | None, catalogue_key: tuple, manual_key: tuple, today_iso: str,
+              _catalogue, _observations) -> view.StatusBundle:
+    return view.compute_statuses(_catalogue, _observations, config.data_dir() / MANUAL_FILE_NAME,
+                                 date.fromisoformat(today_iso))
+
+
+def _board_pack_button(catalogue) -> None:
+    """Board-pack download, when that feature is installed. Marked spot for the board-pack snippet."""
+    try:
+        from cohesion.report import build_board_pack  # noqa: F401
+    except ImportError:
+        return
+
+
+catalogue = ui.require_catalogue()
+observations = ui.observations()
+today = date.today()
+manual_path = config.data_dir() / MANUAL_FILE_NAME
+bundle = _statuses(ui.store_version(), _file_key(config.CATALOGUE_PATH), _file_key(manual_path), today.isoformat(),
+                   catalogue, observations)
+
+st.title(f"{catalogue.place.name}: headline indicators")
+st.markdown(
+    "Each tile gives the latest figure, how it compares, and **why** it has its status. "
+    "Grey means not assessed yet, and the tile says why."
+)
+st.markdown(" &nbsp; ".join(view.status_html(word) for word in STATUS_STYLES), unsafe_allow_html=True)
+for problem in bundle.problems:
+    st.warning(problem)
+
+counts: dict[str, int] = {}
+for tile in bundle.tiles:
+    counts[tile.status] = counts.get(tile.status, 0) + 1
+st.markdown(view.md_escape(
+    f"{len(bundle.tiles)} headline indicators: " + ", ".join(f"{n} {word}" for word, n in counts.items())
+))
+
+for start in range(0, len(bundle.tiles), TILES_PER_ROW):
+    columns = st.columns(TILES_PER_ROW, gap="medium")
+    for column, tile in zip(columns, bundle.tiles[start:start + TILES_PER_ROW], strict=False):
+        with column, st.container(border=True, key=f"tile_{tile.indicator_id}"):
+            st.markdown(f"#### {view.md_escape(tile.title)}")
+            st.markdown(view.status_html(tile.status, f"Confidence: {tile.confidence}", large=True),
+                        unsafe_allow_html=True)
+            label = f"Latest ({tile.period})" if tile.period and tile.value_text != "No data yet" else "Latest"
+            not_comparable = bool(tile.change and tile.change.startswith("Not comparable"))
+            st.metric(label, tile.value_text, delta=tile.change, delta_color="off",
+                      delta_arrow="off" if not_comparable else "auto")
+            if tile.missing_reason:
+                st.markdown(view.md_escape(tile.missing_reason))
+            chart = view.sparkline_chart(tile.points, next(i.unit for i in catalogue.headline_indicators()
+                                                           if i.id == tile.indicator_id))
+            if chart is not None:
+                st.altair_chart(chart, width="stretch")
+            st.markdown(view.md_escape(tile.sentence))
+            if tile.stale:
+                st.warning(tile.stale, icon=":material/schedule:")
+            if tile.commentary:
+                st.markdown(f"*Delivery Group:* {view.md_escape(tile.commentary)}")
+            st.caption(view.md_escape(f"Source: {tile.source}. {tile.as_of}. Next release: {tile.next_release}"))
+
+_board_pack_button(catalogue)
+st.caption(view.md_escape(f"Statuses as on {today:%d %B %Y}. Open Priorities to see every indicator by priority."))

@@ -1,6 +1,218 @@
-"""Placeholder page; replaced by the feature that owns it."""
+"""Trends: one indicator over time with intervals, comparators and target; hate-crime early warning.
 
+Thin page: widgets, then `cohesion.trends` functions, then drawing. Deep links such as
+`/trends?indicator=satisfied_local_area` choose the indicator; picking one writes it back.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
+from cohesion import style, ui
+from cohesion.trends import charts, downloads, hatecrime, spc, stats, takeaway
+
+MD_SPECIALS = "\\`*_{}[]<>()#+-.!|$~:"
+
+
+def md(text: object) -> str:
+    """Data or catalogue text made inert for st.markdown (no formatting, links or HTML)."""
+    return "".join("\\" + ch if ch in MD_SPECIALS else ch for ch in str(text))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _monthly(version: str | None, _observations: pd.DataFrame) -> pd.DataFrame:
+    # Keyed on the store version only: hashing the whole table on every rerun would be slow.
+    return hatecrime.monthly_rows(_observations)
+
+
+def _status_line(indicator, catalogue, observations) -> None:
+    try:  # the status engine is optional for this page
+        from cohesion.status.engine import assess_indicator
+    except ImportError:
+        return
+    try:
+        result = assess_indicator(indicator, catalogue, observations, today=date.today())
+    except Exception as exc:  # a status problem must not hide the chart
+        st.caption(f"Status could not be assessed ({type(exc).__name__}).")
+        return
+    s = style.style_for(result.status)
+    colour = {"Green": "green", "Amber": "orange", "Red": "red"}.get(result.status, "gray")
+    st.badge(f"{s.symbol} {s.label}", color=colour)
+    st.markdown(md(result.sentence))
+
+
+catalogue = ui.require_catalogue()
+observations = ui.observations()
+threshold = catalogue.meeting.small_count_threshold
+
 st.title("Trends")
-st.info("This page is being built.")
+st.caption("Each indicator over time: 95% intervals where published, comparators where loaded, the target "
+           "where one is set. Gaps are periods with no figure, never zeros.")
+
+# ---------------------------------------------------------------- choose the indicator
+by_dimension = {d.id: [i for i in catalogue.indicators if i.dimension == d.id] for d in catalogue.dimensions}
+wanted = st.query_params.get("indicator")
+ids = {i.id for i in catalogue.indicators}
+if wanted in ids and st.session_state.get("trends_link") != wanted:
+    st.session_state["trends_link"] = wanted
+    st.session_state["trends_dimension"] = catalogue.indicator(wanted).dimension
+    st.session_state["trends_indicator"] = wanted
+elif wanted and wanted not in ids:
+    st.warning(f"The link names an indicator that is not in the catalogue: '{md(wanted)}'. Choose one below.")
+
+left, right = st.columns([1, 2])
+dimension_id = left.selectbox("Dimension", [d.id for d in catalogue.dimensions], key="trends_dimension",
+                              format_func=lambda d: catalogue.dimension(d).title)
+options = [i.id for i in by_dimension[dimension_id]]
+if st.session_state.get("trends_indicator") not in options:
+    st.session_state["trends_indicator"] = options[0]
+indicator_id = right.selectbox("Indicator", options, key="trends_indicator",
+                               format_func=lambda i: catalogue.indicator(i).title)
+if st.query_params.get("indicator") != indicator_id:
+    st.query_params["indicator"] = indicator_id
+    st.session_state["trends_link"] = indicator_id
+
+indicator = catalogue.indicator(indicator_id)
+source = downloads._source_or_none(catalogue, indicator.source)
+controlled = downloads.needs_disclosure_control(indicator, catalogue)
+
+st.header(indicator.title)
+st.markdown(md(indicator.definition))
+_status_line(indicator, catalogue, observations)
+
+rows = hatecrime.with_month_ends(observations[observations["indicator_id"] == indicator.id])
+if controlled:  # police disclosure practice: small counts hidden on screen and in downloads
+    rows = hatecrime.suppress_small_counts(rows, threshold)
+
+if rows.empty:
+    if indicator.unit == "assessment":
+        st.info("This indicator is a Delivery Group assessment, not a measured series; its status and "
+                "commentary are on the Priorities page.")
+    else:
+        where = f" Place the file at `{md(source.path)}` and run `python -m cohesion refresh`." \
+            if source and source.path else ""
+        st.info(f"No figures for this indicator are loaded yet.{where}")
+        if source and source.notes:
+            st.caption(md(source.notes))
+else:
+    choice = charts.choose_series(catalogue, rows)
+    headline = rows[rows["breakdown"] == ""]
+    extra = {}
+    if choice.other_areas:
+        picked = st.multiselect("Also show", list(choice.other_areas), format_func=lambda c: choice.other_areas[c],
+                                key=f"trends_extra_{indicator.id}")
+        extra = {c: choice.other_areas[c] for c in picked}
+    comparators = {**choice.comparators, **extra}
+    target = indicator.target if indicator.target.value is not None else None
+    sentence = takeaway.trend_takeaway(headline, indicator, primary_code=choice.primary_code,
+                                       comparators=comparators, target=target)
+    chart = charts.trend_chart(headline, indicator, primary_code=choice.primary_code or "", target=target,
+                               comparators=comparators)
+    st.altair_chart(chart, width="stretch", alt=sentence)
+    st.markdown(f"**Takeaway:** {md(sentence)}")
+    primary_rows = headline[headline["area_code"] == choice.primary_code]
+    if len(primary_rows):
+        st.caption("Recent trend: " + md(stats.recent_trend(primary_rows, unit=indicator.unit).sentence))
+    for row in primary_rows[primary_rows["value"].isna()].itertuples():
+        st.caption(f"{md(row.period)}: no figure ({md(row.status_note or 'no reason given')}).")
+    for row in headline[headline["series_break"] != ""].drop_duplicates("series_break").itertuples():
+        st.caption(f"Series break from {md(row.period)} ({md(row.area_name)}): {md(row.series_break)}")
+    for caveat in indicator.caveats:
+        st.caption(f"Caveat: {md(caveat)}")
+
+    table_tab, download_tab = st.tabs(["Table", "Download"])
+    with table_tab:
+        st.dataframe(downloads.table_view(rows, indicator, catalogue), hide_index=True, width="stretch")
+    with download_tab:
+        st.download_button("Download CSV (with source, licence and period)",
+                           downloads.to_csv_bytes(downloads.download_frame(rows, indicator, catalogue)),
+                           file_name=f"{indicator.id}.csv", mime="text/csv", key="trends_download")
+        st.caption("Each row names its period, publisher, licence and attribution."
+                   + (f" Counts below {threshold} are suppressed." if controlled else ""))
+
+    # ------------------------------------------------------------ breakdowns
+    if choice.breakdown_groups:
+        st.subheader("Breakdowns")
+        group = st.selectbox("Break down by", choice.breakdown_groups, key=f"trends_group_{indicator.id}") \
+            if len(choice.breakdown_groups) > 1 else choice.breakdown_groups[0]
+        parts = rows[(rows["area_code"] == choice.primary_code)
+                     & rows["breakdown"].str.startswith(group + "=")]
+        if parts["period"].nunique() == 1:
+            st.altair_chart(charts.breakdown_bars(parts, indicator), width="stretch")
+        else:
+            st.altair_chart(charts.small_multiples(parts, indicator), width="content")
+        st.markdown(f"**Takeaway:** {md(takeaway.small_multiples_takeaway(parts, indicator))}")
+
+    # ------------------------------------------------------------ hate crime measure
+    if controlled:
+        st.subheader("Reports per year and change on the previous year")
+        summary = hatecrime.annual_summary(rows, threshold)
+        st.markdown(md(hatecrime.change_sentence(summary[summary["breakdown"] == ""])))
+        view = summary.assign(breakdown=summary["breakdown"].replace("", "All").str.replace("strand=", ""))
+        st.dataframe(view[["area_name", "breakdown", "period", "count", "change_pct", "rate_per_1k", "note"]].rename(
+            columns={"area_name": "Area", "breakdown": "Strand", "period": "Year", "count": "Count",
+                     "change_pct": "% change on previous year", "rate_per_1k": "Rate per 1,000 residents",
+                     "note": "Note"}),
+            hide_index=True, width="stretch",
+            column_config={"% change on previous year": st.column_config.NumberColumn(format="%.1f%%"),
+                           "Rate per 1,000 residents": st.column_config.NumberColumn(format="%.2f"),
+                           "Count": st.column_config.NumberColumn(format="%d")})
+
+# ---------------------------------------------------------------- early warning (priority 7)
+if controlled:
+    st.header("Early warning: monthly counts")
+    monthly = _monthly(ui.store_version(), observations)
+    if monthly.empty:
+        police = next((s for s in catalogue.sources if s.loader == "police_local_counts"), None)
+        path = md(police.path) if police and police.path else "the path set in the catalogue's police source"
+        st.info(
+            "No monthly police counts are loaded, so the early-warning chart cannot be drawn. Police monthly "
+            "hate crime figures are not published below force level; ask the force for its monthly export.\n\n"
+            "1. Copy the template `data/templates/police\\_counts\\_template.csv` (columns: period, area\\_type, "
+            "area\\_code, area\\_name, measure, strand, count, population, note; see docs/data-templates.md).\n"
+            "2. Put one row per month (`YYYY-MM`), area (force, csp or ward) and strand; delete the example rows.\n"
+            f"3. Save it at `{path}`.\n"
+            "4. Run `python -m cohesion refresh`, then reload this page."
+        )
+    else:
+        areas = monthly.drop_duplicates("area_code").set_index("area_code")
+        c1, c2, c3 = st.columns([2, 1, 1])
+        area = c1.selectbox("Area", list(areas.index), key="ew_area",
+                            format_func=lambda c: f"{areas.loc[c, 'area_name']} ({areas.loc[c, 'area_type']})")
+        measures = monthly[monthly["area_code"] == area]["indicator_id"].unique().tolist()
+        measure = c2.selectbox("Measure", measures, key="ew_measure",
+                               format_func=lambda i: catalogue.indicator(i).title if i in ids else i)
+        strands = sorted(monthly[(monthly["area_code"] == area)]["breakdown"].unique().tolist())
+        strand = c3.selectbox("Strand", strands, key="ew_strand",
+                              format_func=lambda b: "All strands" if b == "" else b.replace("strand=", ""))
+        seasonal = st.checkbox("Seasonal baseline (each calendar month against its own average; needs two years)",
+                               key="ew_seasonal")
+        series = hatecrime.monthly_series(monthly[monthly["indicator_id"] == measure], area, strand)
+        result = spc.control_chart_data(series, seasonal=seasonal, threshold=threshold)
+        name = str(areas.loc[area, "area_name"])
+        summary_text = spc.summary_sentence(result, name)
+        st.altair_chart(charts.control_chart(result, threshold=threshold,
+                                             title=f"{name}: reports per month, with the expected range"),
+                        width="stretch", alt=summary_text)
+        st.markdown(f"**Takeaway:** {md(summary_text)}")
+        for flag in reversed(result.flags):
+            s = style.style_for("Red" if flag.direction == "high" else "Grey")
+            st.markdown(f"- {s.symbol} {md(flag.sentence)}")
+        notes = sorted({n for n in monthly[monthly["area_code"] == area]["status_note"] if n})
+        if notes:
+            st.caption("Notes in the data: " + md("; ".join(notes[:5])))
+        first = result.baseline_periods[0] if result.baseline_periods else "-"
+        st.caption(f"Baseline: {len(result.baseline_periods)} months from {md(spc.period_label(first))}; "
+                   f"limits are exact Poisson 99.73% limits. Months with fewer than {threshold} reports are "
+                   "hidden on the chart (police disclosure practice).")
+        with st.expander("How to read the early-warning chart"):
+            st.markdown(
+                "Each month is compared with the expected range from the baseline year. A signal is raised by "
+                "any of the NHS *Making Data Count* rules: a month outside the expected range; seven months in a "
+                "row above (or below) the average; seven months in a row rising (or falling); two of three "
+                "months close to a limit. No signals are raised where the baseline averages fewer than "
+                f"{spc.MIN_BASELINE_MEAN:g} reports a month: chance alone moves small counts a lot."
+            )

@@ -180,9 +180,9 @@ def _cross_reference_problems(data: dict, file: str, lines: dict[PathTuple, int]
 
     sources = data.get("sources") if isinstance(data.get("sources"), list) else []
     for i, src in enumerate(sources):
-        if isinstance(src, dict) and isinstance(src.get("loader"), str):
-            if src["loader"] != "none" and src["loader"] not in LOADERS:
-                add(("sources", i, "loader"), f"unknown loader '{src['loader']}'; expected 'none' or one of {sorted(LOADERS)}")
+        loader = src.get("loader") if isinstance(src, dict) else None
+        if isinstance(loader, str) and loader != "none" and loader not in LOADERS:
+            add(("sources", i, "loader"), f"unknown loader '{src['loader']}'; expected 'none' or one of {sorted(LOADERS)}")
 
     meeting = data.get("meeting") if isinstance(data.get("meeting"), dict) else {}
     for j, pid in enumerate(meeting.get("agenda") or [] if isinstance(meeting.get("agenda"), list) else []):

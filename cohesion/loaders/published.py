@@ -28,23 +28,35 @@ def read_published_table(path: Path) -> pd.DataFrame:
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise DataFileError(path, f"not a readable UTF-8 CSV ({exc})") from exc
     require_columns(path, list(raw.columns), REQUIRED)
-    for i, row in raw.iterrows():
-        line = int(i) + 2  # header is row 1
-        for col in ("source_id", "measure", "period", "area_code", "unit", *CITATION_COLUMNS):
-            if not row[col].strip():
-                raise DataFileError(path, f"'{col}' is empty; every published figure needs it (a citation or key)",
-                                    row=line, field=col)
-        if tidy.period_end(row["period"]) is None:
-            raise DataFileError(path, f"period '{row['period']}' not recognised; expected 2024/25, 2025 or 2025-06",
-                                row=line, field="period")
-        value, reason = tidy.parse_number(row["value"])
-        if pd.isna(value) and not row.get("status_note", "").strip():
-            raise DataFileError(path, f"value '{row['value']}' is not a number; give a number, or leave it empty "
-                                "and say why in status_note", row=line, field="value")
-        for col in ("lower_ci", "upper_ci"):
-            if col in raw.columns and row[col].strip() and pd.isna(tidy.parse_number(row[col])[0]):
-                raise DataFileError(path, f"'{row[col]}' is not a number", row=line, field=col)
+    # Checks are column-wise so a national-scale table (hundreds of thousands of rows) stays fast;
+    # the first offending row is reported with its CSV line (header = row 1).
+    for col in ("source_id", "measure", "period", "area_code", "unit", *CITATION_COLUMNS):
+        _first_bad(path, raw[col].str.strip() == "", col, f"'{col}' is empty; every published figure needs it (a citation or key)")
+    periods = raw["period"].map(dict.fromkeys(raw["period"].unique()) | {
+        p: tidy.period_end(p) for p in raw["period"].unique()})
+    bad_period = periods.isna()
+    if bad_period.any():
+        i = int(bad_period.idxmax())
+        _first_bad(path, bad_period, "period", f"period '{raw.at[i, 'period']}' not recognised; expected 2024/25, 2025 or 2025-06")
+    values = pd.to_numeric(raw["value"].str.replace(",", "", regex=False), errors="coerce")
+    notes = raw["status_note"].str.strip() if "status_note" in raw else pd.Series("", index=raw.index)
+    bad_value = values.isna() & (notes == "")
+    if bad_value.any():
+        i = int(bad_value.idxmax())
+        _first_bad(path, bad_value, "value", f"value '{raw.at[i, 'value']}' is not a number; give a number, or leave it "
+                   "empty and say why in status_note")
+    for col in ("lower_ci", "upper_ci"):
+        if col in raw:
+            text = raw[col].str.strip()
+            bad = (text != "") & pd.to_numeric(text, errors="coerce").isna()
+            if bad.any():
+                _first_bad(path, bad, col, f"'{raw.at[int(bad.idxmax()), col]}' is not a number")
     return raw
+
+
+def _first_bad(path: Path, mask: pd.Series, field: str, message: str) -> None:
+    if mask.any():
+        raise DataFileError(path, message, row=int(mask.idxmax()) + 2, field=field)
 
 
 def load_published_figures(path: Path) -> pd.DataFrame:

@@ -72,7 +72,7 @@ def key_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: st
     The Trends page's chart when this build has it (the same picture as on screen), made compact
     for paper; else our simple chart.
     """
-    chart = _key_chart(catalogue, observations, indicator_id)
+    chart = screen_chart(catalogue, observations, indicator_id, width=CHART_WIDTH_PX, height=CHART_HEIGHT_PX)
     if chart is None:
         return None
     return compact_for_print(chart.to_dict(), y_title=catalogue.indicator(indicator_id).unit)
@@ -101,7 +101,9 @@ def compact_for_print(spec: dict[str, Any], *, y_title: str) -> dict[str, Any]:
     return walk(spec)
 
 
-def _key_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> alt.TopLevelMixin | None:
+def screen_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str, *,
+                 width: int | str = "container", height: int = 300) -> alt.TopLevelMixin | None:
+    """The indicator's trend chart (Trends page builder when present); None when the place has no figure."""
     rows, primary = _indicator_rows(catalogue, observations, indicator_id)
     if not (rows["area_code"].eq(primary) & rows["value"].notna()).any():
         return None
@@ -113,7 +115,7 @@ def _key_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: s
     comparators = {c.code: c.name for c in catalogue.place.comparators if c.code != primary}
     try:
         return trend_chart(rows, indicator, primary_code=primary, target=indicator.target, comparators=comparators,
-                           width=CHART_WIDTH_PX, height=CHART_HEIGHT_PX)
+                           width=width, height=height)
     except Exception:  # another feature's builder must never stop the pack; fall back to ours
         return simple_trend_chart(catalogue, observations, indicator_id)
 

@@ -8,23 +8,23 @@ it took. Problems come back as one message and a non-zero exit code, never a tra
 from __future__ import annotations
 
 import argparse
+import io
 import time
 from datetime import date
 from pathlib import Path
 
-from cohesion import store
 from cohesion.catalogue import CatalogueError
-from cohesion.meeting.actions import read_actions
-from cohesion.meeting.assess import assess
-from cohesion.meeting.cli import load_current, parse_day
-from cohesion.meeting.diff import diff_snapshots
-from cohesion.meeting.snapshot import latest_snapshot, take_snapshot
-from cohesion.report.pack import build_board_pack
+from cohesion.meeting.cli import parse_day
+from cohesion.report.pack import build_current_pack
 
 
 def count_pages(pdf: bytes) -> int:
-    """Pages in a PDF we wrote (reportlab writes one `/Type /Page` object per page)."""
-    return pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type /Page>")
+    """Pages in a PDF, read with pypdf when installed, else counted from reportlab's page objects."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return pdf.count(b"/Type /Page\n")
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,29 +39,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.perf_counter()
     try:
-        catalogue, observations, manifest = load_current()
+        pdf, warnings = build_current_pack(today=args.today)
     except CatalogueError as exc:
         print(f"The catalogue has {len(exc.problems)} problem(s); fix them first:")
         for problem in exc.problems:
             print(f"  {problem}")
         return 2
-    if manifest is None:
-        print("note: no data store yet (run `python -m cohesion refresh`); the pack will show no figures.")
-    log = read_actions()
-    for problem in log.problems:
-        print(f"warning: {problem}")
-    assessment = assess(catalogue, observations, today=args.today)
-    problems: list[str] = []
-    before = latest_snapshot(before=args.today, problems=problems)
-    for problem in problems:
-        print(f"warning: {problem}")
-    changes = None
-    if before is not None:
-        now = take_snapshot(catalogue, assessment, observations, meeting_date=args.today,
-                            store_version=store.current_version())
-        changes = diff_snapshots(before, now, catalogue)
-    pdf = build_board_pack(catalogue, observations, manifest, today=args.today, actions=log.actions,
-                           assessment=assessment, changes=changes)
+    for warning in warnings:
+        print(f"warning: {warning}")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(pdf)

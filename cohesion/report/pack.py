@@ -19,11 +19,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Image, KeepTogether, PageBreak, SimpleDocTemplate, Spacer
 
-from cohesion import tidy
+from cohesion import config, store, tidy
+from cohesion.catalogue import load_catalogue
 from cohesion.catalogue.models import Catalogue
-from cohesion.meeting.actions import Action
+from cohesion.meeting.actions import Action, read_actions
 from cohesion.meeting.assess import Assessment, assess, headline_series, indicator_line, priority_line
-from cohesion.meeting.diff import Change, changes_for
+from cohesion.meeting.diff import Change, changes_for, diff_snapshots
+from cohesion.meeting.snapshot import latest_snapshot, take_snapshot
 from cohesion.report import charts
 from cohesion.report.layout import PAGE_MARGIN, Bookmark, data_table, fonts, footer, para, rich, status_label, styles
 from cohesion.store import Manifest
@@ -67,6 +69,31 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
     on_page = footer(f"{place} Community Cohesion Strategy board pack · generated {today.isoformat()}")
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
+
+
+def build_current_pack(*, today: date) -> tuple[bytes, list[str]]:
+    """The pack from the live catalogue, store, action log and last held meeting, plus warnings.
+
+    What the CLI and the Headlines page's button both call. Raises CatalogueError when the
+    catalogue is invalid (the caller shows its problems).
+    """
+    catalogue = load_catalogue(config.CATALOGUE_PATH)
+    observations, manifest = store.read_observations(), store.read_manifest()
+    warnings: list[str] = []
+    if manifest is None:
+        warnings.append("No data store yet (run `python -m cohesion refresh`); the pack shows no figures.")
+    log = read_actions()
+    warnings += log.problems
+    assessment = assess(catalogue, observations, today=today)
+    before = latest_snapshot(before=today, problems=warnings)
+    changes = None
+    if before is not None:
+        now = take_snapshot(catalogue, assessment, observations, meeting_date=today,
+                            store_version=store.current_version())
+        changes = diff_snapshots(before, now, catalogue)
+    pdf = build_board_pack(catalogue, observations, manifest, today=today, actions=log.actions,
+                           assessment=assessment, changes=changes)
+    return pdf, warnings
 
 
 def _cover(catalogue: Catalogue, manifest: Manifest | None, assessment: Assessment, today: date) -> list:

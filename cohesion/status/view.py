@@ -159,10 +159,11 @@ def build_tiles(catalogue: Catalogue, results: dict[str, StatusResult], observat
     return tiles
 
 
-def _missing_reason(result: StatusResult, latest: Any) -> str:
+def _missing_reason(result: StatusResult, latest: Any) -> str | None:
+    # The status sentence already says "no data yet"; add the publisher's own reason when there is one.
     if latest is not None and str(latest.get("status_note") or "").strip():
         return f"{latest['period']}: {latest['status_note']}"
-    return result.sentence.removeprefix("Grey: ")
+    return None
 
 
 def sparkline_chart(points: pd.DataFrame, unit: str, height: int = 70) -> Any:

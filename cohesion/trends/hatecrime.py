@@ -23,7 +23,7 @@ from cohesion.trends.stats import pct_change
 
 DEFAULT_THRESHOLD = 10
 PER = 1000  # rates per 1,000 residents
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 COUNT_UNITS = ("count", "number", "offences", "incidents", "crimes", "reports")
 
 
@@ -35,6 +35,20 @@ def is_count_unit(unit: str) -> bool:
 
 def is_monthly(period: str) -> bool:
     return bool(_MONTH.match(str(period)))
+
+
+def with_month_ends(frame: pd.DataFrame) -> pd.DataFrame:
+    """`period_end` set to the month's last day for monthly periods ('2025-06' -> 2025-06-30).
+
+    Guards against a period parser that reads '2025-06' as a financial year; a no-op otherwise.
+    """
+    monthly = frame["period"].map(is_monthly).astype(bool)
+    if not monthly.any():
+        return frame
+    out = frame.copy()
+    ends = pd.PeriodIndex(out.loc[monthly, "period"].astype(str), freq="M").to_timestamp(how="end").normalize()
+    out.loc[monthly, "period_end"] = ends.astype(out["period_end"].dtype)
+    return out
 
 
 def suppressed_note(threshold: int) -> str:
@@ -73,6 +87,7 @@ def to_annual(frame: pd.DataFrame) -> pd.DataFrame:
     status_note. A year with a missing month has no total (a partial sum would understate it).
     """
     cols = ["area_code", "area_name", "area_type", "breakdown"]
+    frame = with_month_ends(frame)
     monthly = frame[frame["period"].map(is_monthly)]
     annual = frame[~frame["period"].map(is_monthly)]
     parts = []
@@ -170,7 +185,7 @@ def monthly_rows(observations: pd.DataFrame) -> pd.DataFrame:
     if observations.empty:
         return observations
     mask = observations["period"].map(is_monthly).astype(bool) & observations["unit"].map(is_count_unit).astype(bool)
-    return observations[mask]
+    return with_month_ends(observations[mask])
 
 
 def monthly_series(rows: pd.DataFrame, area_code: str, breakdown: str = "") -> pd.DataFrame:

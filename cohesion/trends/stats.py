@@ -108,15 +108,15 @@ def recent_trend(series: pd.DataFrame, *, unit: str = "%") -> RecentTrend:
             n_eff = effective_base(row.value, row.lower_ci, row.upper_ci)
             base.append((row.value / 100 * n_eff, n_eff) if n_eff else (np.nan, np.nan))
             from_ci = from_ci or n_eff is not None
-    usable = usable.assign(r=[b[0] for b in base], n=[b[1] for b in base])
-    usable = usable[usable["n"].notna()].tail(TREND_POINTS)
+    usable = usable.assign(r=[b[0] for b in base], n=[b[1] for b in base]).tail(TREND_POINTS)
+    since = " since the series break" if break_note else ""
     if len(usable) < TREND_POINTS:
-        since = " since the series break" if break_note else ""
-        return RecentTrend(
-            NOT_ENOUGH,
-            f"Not enough points for a trend: {len(usable)} comparable point(s){since} with a known "
-            f"sample size; the test needs {TREND_POINTS}.",
-        )
+        return RecentTrend(NOT_ENOUGH, f"Not enough points for a trend: {len(usable)} figure(s){since}; "
+                                       f"the test needs {TREND_POINTS}.")
+    if usable["n"].isna().any():
+        return RecentTrend(NOT_ENOUGH, f"Not enough points for a trend: {int(usable['n'].notna().sum())} of the "
+                                       f"last {TREND_POINTS} figures{since} have a sample size or 95% interval "
+                                       "to test with.")
     r, n, x = usable["r"].to_numpy(), usable["n"].to_numpy(), usable["position"].to_numpy()
     chi2, p_value, slope = chi2_trend(r, n, x)
     # Drop-one check: each four-point subset must have a slope of the same sign.

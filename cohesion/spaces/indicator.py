@@ -1,0 +1,79 @@
+"""The social-infrastructure indicator for priority 10, computed from the register.
+
+Loader `community_spaces_indicator` (registry name) -> tidy rows for the place:
+- measure `community_spaces_located`: open spaces on the register (sensitive ones included)
+  with a confirmed location, i.e. a valid postcode or valid coordinates;
+- measure `community_spaces_location_needed`: open spaces still without one.
+The two add up to the open spaces on the register. The period is the year of the latest
+`last_checked` date. The count does not depend on whether the geo cache is present, so the
+indicator is the same on every machine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cohesion import config, tidy
+from cohesion.loaders.errors import DataFileError
+from cohesion.spaces.register import load_register
+
+MEASURE_LOCATED = "community_spaces_located"
+MEASURE_LOCATION_NEEDED = "community_spaces_location_needed"
+
+
+def _place(path: Path) -> tuple[str, str, str]:
+    """(code, name, area_type) of the place, from the catalogue's `place:`."""
+    from cohesion.catalogue import CatalogueError, load_catalogue
+
+    try:
+        place = load_catalogue(config.CATALOGUE_PATH).place
+    except (CatalogueError, FileNotFoundError) as exc:
+        raise DataFileError(path, f"the place's area code comes from the catalogue, which could not be read ({exc})") \
+            from exc
+    return place.code, place.name, place.area_type
+
+
+def spaces_counts(spaces: pd.DataFrame) -> dict[str, int]:
+    """Located / location-needed counts of open register spaces (the indicator's numbers)."""
+    open_ = spaces[spaces["is_open"] & (spaces["status"] != "duplicate")]
+    # Without a lookup a valid postcode is "district only": still a confirmed location.
+    located = open_["status"].isin(["located", "district only"])
+    return {MEASURE_LOCATED: int(located.sum()), MEASURE_LOCATION_NEEDED: int((~located).sum())}
+
+
+def load_spaces_indicator(path: Path) -> pd.DataFrame:
+    """Tidy rows of the two register counts for the place (see module docstring)."""
+    spaces = load_register(path)
+    dates = pd.to_datetime(spaces["last_checked"], errors="coerce", format="mixed")
+    if dates.isna().all():
+        raise DataFileError(path, "no row has a valid last_checked date (YYYY-MM-DD), so there is no period",
+                            field="last_checked")
+    period = str(dates.max().year)
+    code, name, area_type = _place(path)
+    counts = spaces_counts(spaces)
+    total = sum(counts.values())
+    rows = [{
+        "measure": measure, "period": period, "area_code": code, "area_name": name, "area_type": area_type,
+        "value": float(value), "numerator": float(value), "denominator": float(total), "unit": "count",
+        "status_note": "",
+    } for measure, value in counts.items()]
+    return tidy.conform(pd.DataFrame(rows))
+
+
+def participation_by_district(path: Path, measure: str = "listening_participation_share") -> dict[str, float]:
+    """District -> listening-exercise participation share (%) from the published-figures table.
+
+    Rows look like breakdown `postcode_district=ST1`; an absent file or measure gives {} (the
+    page then says "not loaded").
+    """
+    if not path.exists():
+        return {}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if not {"measure", "breakdown", "value"} <= set(table.columns):
+        return {}
+    rows = table[(table["measure"] == measure) & table["breakdown"].str.startswith("postcode_district=")]
+    values = pd.to_numeric(rows["value"], errors="coerce")
+    return {b.split("=", 1)[1].strip().upper(): float(v)
+            for b, v in zip(rows["breakdown"], values, strict=True) if pd.notna(v)}

@@ -1,0 +1,60 @@
+"""Data & sources: every source with its publisher, vintage, next release, licence and load status."""
+
+import streamlit as st
+
+from cohesion import config, ui
+from cohesion.loaders.errors import DataFileError
+from cohesion.loaders.published import citations
+from cohesion.sources_view import download_frame, indicator_table, load_problems, not_loaded, sources_table
+
+st.title("Data & sources")
+st.caption("Where every figure comes from, how fresh it is, and what the last refresh could not load.")
+
+catalogue, problems = ui.catalogue_and_problems()
+if catalogue is None:
+    ui.show_catalogue_problems(problems)
+    st.stop()
+
+observations = ui.observations()
+manifest = ui.manifest()
+
+if manifest is None:
+    st.warning("The data store has not been built yet. Run `python -m cohesion refresh`.")
+else:
+    st.markdown(f"**Data store version** `{manifest.version}`, refreshed {manifest.created} (UTC). "
+                f"**{len(observations):,} figures** for {observations['indicator_id'].nunique()} of "
+                f"{len(catalogue.indicators)} indicators.")
+
+for source_id, status_word, source_problems in load_problems(manifest):
+    st.error(f"**{catalogue.source(source_id).title}** ({source_id}): {status_word}.\n\n"
+             + "\n".join(f"- {p}" for p in source_problems))
+
+waiting = not_loaded(manifest)
+if waiting:
+    with st.expander(f"{len(waiting)} sources have nothing loaded yet (not an error)"):
+        for source_id, reason in waiting:
+            st.markdown(f"- **{catalogue.source(source_id).title}**: {reason}")
+        if config.reference_dir() is None:
+            st.markdown(f"Publishers' files are read from the folder named by `{config.ENV_REFERENCE_DIR}`; "
+                        "it is not set, so only the shipped table of published figures is loaded.")
+
+st.header("Sources")
+st.dataframe(sources_table(catalogue, manifest, observations), hide_index=True, width="stretch",
+             column_config={"address": st.column_config.LinkColumn("address")})
+
+st.header("Indicators in the catalogue")
+st.dataframe(indicator_table(catalogue), hide_index=True, width="stretch")
+
+st.header("Figures typed in from publications")
+st.caption("Each figure cites its publisher, publication, table or section, vintage and licence.")
+try:
+    st.dataframe(citations(config.resolve_data_path("data:published_figures.csv")), hide_index=True, width="stretch")
+except (DataFileError, FileNotFoundError) as exc:
+    st.error(f"The published-figures table could not be read: {exc}")
+
+st.header("Download")
+table = download_frame(observations, catalogue)
+st.download_button("Download every figure (CSV, with source and licence per row)",
+                   table.to_csv(index=False).encode("utf-8"), file_name="cohesion_observations.csv",
+                   mime="text/csv", disabled=table.empty)
+st.caption(f"{len(table):,} rows. Missing values are blank with the publisher's reason in status_note.")

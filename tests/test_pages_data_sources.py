@@ -1,0 +1,49 @@
+"""AppTest runs of the entry point and the Data & sources page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from cohesion import config
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(Path(config.PROJECT_ROOT) / "dashboard.py"), default_timeout=60)
+
+
+def test_data_sources_page_lists_sources_and_offers_download(isolated_data: Path) -> None:
+    at = _app()
+    at.switch_page("pages/data_sources.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Data & sources"
+    sources = at.dataframe[0].value
+    assert "Home Office" in set(sources["publisher"])
+    assert "Open Government Licence v3.0" in set(sources["licence"])
+    assert {"next release", "latest period", "refresh"} <= set(sources.columns)
+    headers = [h.value for h in at.header]
+    assert headers == ["Sources", "Indicators in the catalogue", "Figures typed in from publications", "Download"]
+
+
+def test_broken_published_table_is_reported_not_crashed(isolated_data: Path) -> None:
+    table = isolated_data / "published_figures.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    table.write_text("\n".join(lines[:3] + ["listening_exercise,x,someday" + "," * 17] + lines[3:]) + "\n", encoding="utf-8")
+    at = _app()
+    at.switch_page("pages/data_sources.py").run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "published_figures.csv, row 4, column 'area_code'" in errors
+
+
+def test_broken_catalogue_shows_problems_on_every_page(isolated_data: Path, tmp_path: Path, monkeypatch) -> None:
+    bad = tmp_path / "indicators.yaml"
+    bad.write_text(config.CATALOGUE_PATH.read_text(encoding="utf-8").replace("dimension: safety", "dimension: danger", 1),
+                   encoding="utf-8")
+    monkeypatch.setattr(config, "CATALOGUE_PATH", bad)
+    at = _app()
+    at.switch_page("pages/data_sources.py").run()
+    assert not at.exception
+    assert "indicator catalogue has 1 problem" in at.error[0].value
+    assert "unknown dimension 'danger'" in at.dataframe[0].value["problem"].iloc[0]
