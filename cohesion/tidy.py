@@ -61,19 +61,22 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     for col in TEXT_COLUMNS:
         if col not in out:
             out[col] = ""
-        out[col] = out[col].astype("string").fillna("").astype(object)
+        elif not (pd.api.types.is_string_dtype(out[col]) and not out[col].hasnans):
+            out[col] = out[col].fillna("").astype(str)
     for col in NUMBER_COLUMNS:
         if col not in out:
             out[col] = np.nan
-        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+        elif out[col].dtype != float:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
     if "period_end" not in out:
         out["period_end"] = pd.NaT
-    # Derive on the distinct labels only: a national-scale table has few periods, many rows.
-    labels = out["period"].unique()
-    derived = out["period"].map({label: period_end(label) for label in labels})
-    out["period_end"] = pd.to_datetime(out["period_end"], errors="coerce").fillna(
-        pd.to_datetime(derived, errors="coerce")
-    )
+    if out["period_end"].isna().any():
+        # Derive on the distinct labels only: a national-scale table has few periods, many rows.
+        labels = out["period"].unique()
+        derived = pd.to_datetime(out["period"].map({label: period_end(label) for label in labels}), errors="coerce")
+        out["period_end"] = pd.to_datetime(out["period_end"], errors="coerce").fillna(derived)
+    elif not pd.api.types.is_datetime64_any_dtype(out["period_end"]):
+        out["period_end"] = pd.to_datetime(out["period_end"], errors="coerce")
     return out[TIDY_COLUMNS].reset_index(drop=True)
 
 

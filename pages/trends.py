@@ -22,6 +22,15 @@ def md(text: object) -> str:
     return "".join("\\" + ch if ch in MD_SPECIALS else ch for ch in str(text))
 
 
+def code(text: object) -> str:
+    """Text for inside a `code span`: backticks removed, nothing else is interpreted there.
+
+    Configured paths like `data:council/x.csv` are shown as the folder path people type.
+    """
+    text = str(text).replace("`", "'")
+    return "data/" + text[5:] if text.startswith("data:") else text
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _monthly(version: str | None, _observations: pd.DataFrame) -> pd.DataFrame:
     # Keyed on the store version only: hashing the whole table on every rerun would be slow.
@@ -92,7 +101,7 @@ if rows.empty:
         st.info("This indicator is a Delivery Group assessment, not a measured series; its status and "
                 "commentary are on the Priorities page.")
     else:
-        where = f" Place the file at `{md(source.path)}` and run `python -m cohesion refresh`." \
+        where = f" Place the file at `{code(source.path)}` and run `python -m cohesion refresh`." \
             if source and source.path else ""
         st.info(f"No figures for this indicator are loaded yet.{where}")
         if source and source.notes:
@@ -125,10 +134,12 @@ else:
 
     table_tab, download_tab = st.tabs(["Table", "Download"])
     with table_tab:
-        st.dataframe(downloads.table_view(rows, indicator, catalogue), hide_index=True, width="stretch")
+        st.dataframe(downloads.table_view(rows, indicator, catalogue, primary_code=choice.primary_code),
+                     hide_index=True, width="stretch")
     with download_tab:
         st.download_button("Download CSV (with source, licence and period)",
-                           downloads.to_csv_bytes(downloads.download_frame(rows, indicator, catalogue)),
+                           downloads.to_csv_bytes(downloads.download_frame(rows, indicator, catalogue,
+                                                                            primary_code=choice.primary_code)),
                            file_name=f"{indicator.id}.csv", mime="text/csv", key="trends_download")
         st.caption("Each row names its period, publisher, licence and attribution."
                    + (f" Counts below {threshold} are suppressed." if controlled else ""))
@@ -149,8 +160,9 @@ else:
     # ------------------------------------------------------------ hate crime measure
     if controlled:
         st.subheader("Reports per year and change on the previous year")
-        summary = hatecrime.annual_summary(rows, threshold)
-        st.markdown(md(hatecrime.change_sentence(summary[summary["breakdown"] == ""])))
+        summary = hatecrime.annual_summary(hatecrime.local_rows(rows, choice.primary_code), threshold)
+        headline_summary = summary[(summary["breakdown"] == "") & (summary["area_code"] == choice.primary_code)]
+        st.markdown(md(hatecrime.change_sentence(headline_summary)))
         view = summary.assign(breakdown=summary["breakdown"].replace("", "All").str.replace("strand=", ""))
         st.dataframe(view[["area_name", "breakdown", "period", "count", "change_pct", "rate_per_1k", "note"]].rename(
             columns={"area_name": "Area", "breakdown": "Strand", "period": "Year", "count": "Count",
@@ -159,7 +171,7 @@ else:
             hide_index=True, width="stretch",
             column_config={"% change on previous year": st.column_config.NumberColumn(format="%.1f%%"),
                            "Rate per 1,000 residents": st.column_config.NumberColumn(format="%.2f"),
-                           "Count": st.column_config.NumberColumn(format="%d")})
+                           "Count": st.column_config.NumberColumn(format="localized")})
 
 # ---------------------------------------------------------------- early warning (priority 7)
 if controlled:
@@ -167,14 +179,14 @@ if controlled:
     monthly = _monthly(ui.store_version(), observations)
     if monthly.empty:
         police = next((s for s in catalogue.sources if s.loader == "police_local_counts"), None)
-        path = md(police.path) if police and police.path else "the path set in the catalogue's police source"
+        path = f"`{code(police.path)}`" if police and police.path else "the path set in the catalogue's police source"
         st.info(
             "No monthly police counts are loaded, so the early-warning chart cannot be drawn. Police monthly "
             "hate crime figures are not published below force level; ask the force for its monthly export.\n\n"
-            "1. Copy the template `data/templates/police\\_counts\\_template.csv` (columns: period, area\\_type, "
-            "area\\_code, area\\_name, measure, strand, count, population, note; see docs/data-templates.md).\n"
+            "1. Copy the template `data/templates/police_counts_template.csv` (columns `period, area_type, "
+            "area_code, area_name, measure, strand, count, population, note`; see `docs/data-templates.md`).\n"
             "2. Put one row per month (`YYYY-MM`), area (force, csp or ward) and strand; delete the example rows.\n"
-            f"3. Save it at `{path}`.\n"
+            f"3. Save it at {path}.\n"
             "4. Run `python -m cohesion refresh`, then reload this page."
         )
     else:

@@ -193,6 +193,8 @@ def test_police_counts_template_layout(tmp_path: Path) -> None:
     assert math.isnan(csp["value"]) and "suppressed" in csp["status_note"] and "provisional" in csp["status_note"]
     assert one(out, area_code="TESTW01")["value"] == 1204
     assert str(one(out, area_code="TESTCSP")["period_end"].date()) == "2026-03-31"
+    assert str(force["period_end"].date()) == "2025-04-30"  # a month, not the year to March 2026
+    assert str(one(out, area_code="TESTW01")["period_end"].date()) == "2025-12-31"
 
 
 def test_police_template_file_is_refused_until_examples_removed() -> None:

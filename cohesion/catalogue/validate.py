@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from cohesion.catalogue.models import Catalogue
 
 PathTuple = tuple[str | int, ...]
+# The C implementation of the *safe* loader when libyaml is present; never the full loader.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,8 @@ def _line_for(path: PathTuple, lines: dict[PathTuple, int]) -> int | None:
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[PathTuple, int], list[Problem]]:
     """Safe-load YAML text; return the data, a path->line index and any problems found."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_SAFE_LOADER)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - the safe loader (C or Python)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

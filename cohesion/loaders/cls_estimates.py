@@ -136,7 +136,7 @@ def _row(path: Path, row_no: int, rec: pd.Series, period_col: str) -> dict:
     value, reason = parse_cell(rec["value"])
     code = rec["area_code"].strip()
     if not code:
-        raise DataFileError(path, "area_code is blank; expected a GSS code such as E06000021 or E92000001",
+        raise DataFileError(path, "area_code is blank; expected a GSS code such as E92000001 (England)",
                             row=row_no, field="area_code")
     unit = str(rec.get("unit", "")).strip() or "%"
     return {

@@ -192,7 +192,7 @@ def check_period(text: str) -> str | None:
         if 1 <= int(m.group(2)) <= 12:
             return None
         if int(m.group(2)) == (int(m.group(1)) + 1) % 100:
-            return f"'{text}' looks like a financial year: {fy_hint}"
+            return f"looks like a financial year; {fy_hint}"
         return f"month {m.group(2)} does not exist"
     if m := _STRICT_FY.match(text):
         start, end = int(m.group(1)), int(m.group(2))
@@ -202,3 +202,15 @@ def check_period(text: str) -> str | None:
     if re.match(r"^\d{4}[/-]\d{4}$", text):
         return fy_hint
     return "not a recognised period"
+
+
+def template_period_end(period: str) -> pd.Timestamp | None:
+    """Last day of a template period (see check_period), months included.
+
+    Set explicitly by the template loaders because `tidy.period_end` tries the financial-year
+    pattern first and so reads a month such as `2025-06` as the year to March 2026.
+    """
+    if m := _STRICT_MONTH.match(period):
+        return pd.Timestamp(int(m.group(1)), int(m.group(2)), 1) + pd.offsets.MonthEnd(0)
+    end = tidy.period_end(period)
+    return pd.Timestamp(end) if end else None

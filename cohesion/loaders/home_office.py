@@ -127,7 +127,11 @@ def _row(measure: str, breakdown: str, period: str, area: tuple[str, str, str], 
 
 
 def _from_workbook(path: Path) -> pd.DataFrame:
-    for sheet in sheet_names(path):
+    # The strand table is Table 2 (sheet "Table_2", or "2" in recent releases); look there first
+    # so another table that happens to share the header cannot be read instead.
+    names = sheet_names(path)
+    preferred = [n for n in names if re.sub(r"[^a-z0-9]", "", n.lower()) in {"table2", "2", "table2a", "2a"}]
+    for sheet in preferred + [n for n in names if n not in preferred]:
         grid = read_sheet(path, sheet)
         header = find_header_row(grid.itertuples(index=False), lambda cells: _HEADER_LABEL in cells)
         if header is not None:

@@ -35,7 +35,13 @@ import numpy as np
 import pandas as pd
 
 from cohesion import tidy
-from cohesion.loaders.common import check_period, csv_row_number, drop_blank_rows, read_csv_strings
+from cohesion.loaders.common import (
+    check_period,
+    csv_row_number,
+    drop_blank_rows,
+    read_csv_strings,
+    template_period_end,
+)
 from cohesion.loaders.errors import DataFileError, require_columns
 from cohesion.loaders.home_office import force_area
 
@@ -107,7 +113,8 @@ def _parse_row(path: Path, row_no: int, rec: pd.Series) -> dict:
     population = _parse_population(rec.get("population", ""), fail)
     note = str(rec.get("note", "")).strip()
     return {
-        "measure": MEASURES[measure_key], "period": period, "area_code": area_code,
+        "measure": MEASURES[measure_key], "period": period, "period_end": template_period_end(period),
+        "area_code": area_code,
         "area_name": area_name, "area_type": AREA_TYPES[area_type_key],
         "breakdown": "" if strand == "All" else f"strand={strand}", "value": value,
         "denominator": population, "unit": "count",

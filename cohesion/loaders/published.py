@@ -24,7 +24,7 @@ REQUIRED = ["source_id", "measure", "period", "area_code", "area_name", "area_ty
 def read_published_table(path: Path) -> pd.DataFrame:
     """The table as text, with every row checked for a citation and a readable value."""
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", engine="pyarrow")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise DataFileError(path, f"not a readable UTF-8 CSV ({exc})") from exc
     require_columns(path, list(raw.columns), REQUIRED)
@@ -63,10 +63,14 @@ def load_published_figures(path: Path) -> pd.DataFrame:
     """Tidy rows from the published-figures table; `source_id` is kept from each row."""
     raw = read_published_table(path)
     frame = raw.copy()
-    parsed = frame["value"].map(tidy.parse_number)
-    frame["value"] = parsed.map(lambda p: p[0])
+    text = frame["value"].str.replace(",", "", regex=False).str.strip()
+    frame["value"] = pd.to_numeric(text, errors="coerce")
     notes = frame["status_note"] if "status_note" in frame else pd.Series("", index=frame.index)
-    frame["status_note"] = [n or (r if pd.isna(v) else "") for n, (v, r) in zip(notes, parsed, strict=True)]
+    # A non-numeric cell keeps the publisher's marker as its reason (see tidy.MISSING_MARKERS).
+    unexplained = frame["value"].isna() & (notes.str.strip() == "")
+    notes = notes.copy()
+    notes[unexplained] = raw.loc[unexplained, "value"].map(lambda cell: tidy.parse_number(cell)[1])
+    frame["status_note"] = notes
     return tidy.conform(frame)
 
 

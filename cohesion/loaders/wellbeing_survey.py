@@ -46,6 +46,7 @@ from cohesion.loaders.common import (
     read_csv_strings,
     read_sheet,
     sheet_names,
+    template_period_end,
     wilson_interval,
 )
 from cohesion.loaders.errors import DataFileError, require_columns
@@ -185,7 +186,8 @@ def _headline(path: Path, sheet: str | None, group: list[dict]) -> dict:
         raise DataFileError(path, f"positive answers add to {positive_exact:g}, more than base_n {base_n:g}; "
                             "expected counts of respondents out of base_n", row=first["row"],
                             field="count", sheet=sheet)
-    out = {"measure": first["question_id"], "period": first["period"], "area_code": first["area_code"],
+    out = {"measure": first["question_id"], "period": first["period"],
+           "period_end": template_period_end(first["period"]), "area_code": first["area_code"],
            "area_name": first["area_name"], "area_type": area_type_from_code(first["area_code"]), "breakdown": first["breakdown"],
            "unit": "%", "denominator": base_n}
     if base_n < MIN_BASE_N:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from cohesion.catalogue.models import Catalogue
 from cohesion.meeting.assess import IndicatorLine, PriorityLine, headline_series
+from cohesion.meeting.diff import Change
 from cohesion.style import style_for
 
 # Projector type: sizes in rem so browser zoom still works. Static text, no data inside.
@@ -95,3 +96,11 @@ def indicator_card_html(line: IndicatorLine) -> str:
         f'<div class="src">Source: {escape(line.source_text)}</div>'
         "</div>"
     )
+
+
+def changes_html(changes: list[Change]) -> str:
+    """The changes as a large-type list: kind in bold, then the sentence (both escaped)."""
+    if not changes:
+        return '<div class="why">Nothing changed for this priority.</div>'
+    items = "".join(f"<li><b>{escape(c.label)}:</b> {escape(c.sentence)}</li>" for c in changes)
+    return f'<ul class="why">{items}</ul>'

@@ -78,9 +78,10 @@ def key_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: st
     return compact_for_print(chart.to_dict(), y_title=catalogue.indicator(indicator_id).unit)
 
 
-def compact_for_print(spec: dict[str, Any], *, y_title: str) -> dict[str, Any]:
+def compact_for_print(spec: dict[str, Any], *, y_title: str, font_size: float | None = PRINT_FONT_SIZE) -> dict[str, Any]:
     """Shrink a screen chart for A4: short y-axis title (the unit; the caption names the indicator),
-    print-sized fonts and untruncated legend labels. Works on the spec, so any builder's chart fits."""
+    print-sized fonts (unless `font_size` is None) and untruncated legend labels. Works on the spec,
+    so any builder's chart fits. Also used for the meeting page, where the long title was cut off."""
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
@@ -89,8 +90,8 @@ def compact_for_print(spec: dict[str, Any], *, y_title: str) -> dict[str, Any]:
             if isinstance(enc, dict) and isinstance(enc.get("y"), dict) and "title" in enc["y"]:
                 enc["y"] = {**enc["y"], "title": y_title}
             for key in ("labelFontSize", "titleFontSize"):
-                if key in out and isinstance(out[key], int | float):
-                    out[key] = min(out[key], PRINT_FONT_SIZE)
+                if font_size is not None and key in out and isinstance(out[key], int | float):
+                    out[key] = min(out[key], font_size)
             if "labelFontSize" in out and "symbolStrokeWidth" in out:  # a legend
                 out["labelLimit"] = 400
             return out
@@ -99,6 +100,15 @@ def compact_for_print(spec: dict[str, Any], *, y_title: str) -> dict[str, Any]:
         return node
 
     return walk(spec)
+
+
+def meeting_chart_spec(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str, *,
+                       height: int = 380) -> dict[str, Any] | None:
+    """The chart for meeting mode: the Trends page's chart at full width, y-axis titled by the unit."""
+    chart = screen_chart(catalogue, observations, indicator_id, width="container", height=height)
+    if chart is None:
+        return None
+    return compact_for_print(chart.to_dict(), y_title=catalogue.indicator(indicator_id).unit, font_size=None)
 
 
 def screen_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str, *,

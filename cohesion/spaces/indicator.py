@@ -1,12 +1,14 @@
 """The social-infrastructure indicator for priority 10, computed from the register.
 
 Loader `community_spaces_indicator` (registry name) -> tidy rows for the place:
-- measure `community_spaces_located`: open spaces on the register (sensitive ones included)
-  with a confirmed location, i.e. a valid postcode or valid coordinates;
-- measure `community_spaces_location_needed`: open spaces still without one.
-The two add up to the open spaces on the register. The period is the year of the latest
-`last_checked` date. The count does not depend on whether the geo cache is present, so the
-indicator is the same on every machine.
+- measure `community_spaces_located`: open spaces (sensitive ones included) with a confirmed
+  location: a valid postcode or valid coordinates, inside the authority where that can be told;
+- measure `community_spaces_location_needed`: open spaces on the register still without one.
+The headline row (empty breakdown) counts the register plus the public layers (libraries, GP
+practices, OSM) in the geo cache; rows with breakdown `layer=register`, `layer=libraries`, ...
+show where the count comes from. Public layers are counted only when the postcode lookup is in
+the cache, because without it a GP practice in a neighbouring authority could not be told apart.
+The period is the year of the register's latest `last_checked` date.
 """
 
 from __future__ import annotations
@@ -36,29 +38,45 @@ def _place(path: Path) -> tuple[str, str, str]:
 
 
 def spaces_counts(spaces: pd.DataFrame) -> dict[str, int]:
-    """Located / location-needed counts of open register spaces (the indicator's numbers)."""
-    open_ = spaces[spaces["is_open"] & (spaces["status"] != "duplicate")]
+    """Located / location-needed counts of open spaces (the indicator's numbers).
+
+    Spaces outside the authority and duplicates count in neither.
+    """
+    open_ = spaces[spaces["is_open"] & ~spaces["status"].isin(["duplicate", "outside area"])]
     # Without a lookup a valid postcode is "district only": still a confirmed location.
     located = open_["status"].isin(["located", "district only"])
     return {MEASURE_LOCATED: int(located.sum()), MEASURE_LOCATION_NEEDED: int((~located).sum())}
 
 
 def load_spaces_indicator(path: Path) -> pd.DataFrame:
-    """Tidy rows of the two register counts for the place (see module docstring)."""
-    spaces = load_register(path)
-    dates = pd.to_datetime(spaces["last_checked"], errors="coerce", format="mixed")
+    """Tidy rows of the register's (and public layers') counts for the place (see module docstring)."""
+    from cohesion.geo.boundaries import load_geo
+    from cohesion.spaces.collect import area_for, collect
+
+    register = load_register(path)  # raises DataFileError for a broken file: the refresh reports it
+    dates = pd.to_datetime(register["last_checked"], errors="coerce", format="%Y-%m-%d")
     if dates.isna().all():
         raise DataFileError(path, "no row has a valid last_checked date (YYYY-MM-DD), so there is no period",
                             field="last_checked")
     period = str(dates.max().year)
     code, name, area_type = _place(path)
-    counts = spaces_counts(spaces)
-    total = sum(counts.values())
-    rows = [{
-        "measure": measure, "period": period, "area_code": code, "area_name": name, "area_type": area_type,
-        "value": float(value), "numerator": float(value), "denominator": float(total), "unit": "count",
-        "status_note": "",
-    } for measure, value in counts.items()]
+    geo = load_geo(config.geo_dir())
+    if geo.postcodes is None:
+        geo.layers = {}  # see module docstring: public layers need the lookup to be counted fairly
+    collected = collect(path, geo, area_for(geo, code, name))
+    spaces = collected.spaces
+    rows = []
+    for breakdown, subset in [("", spaces)] + [(f"layer={k}", g) for k, g in spaces.groupby("layer", sort=True)]:
+        counts = spaces_counts(subset)
+        total = sum(counts.values())
+        for measure, value in counts.items():
+            if breakdown and breakdown != "layer=register" and measure == MEASURE_LOCATION_NEEDED:
+                continue  # public layers always carry a postcode; only the register has gaps
+            rows.append({
+                "measure": measure, "period": period, "area_code": code, "area_name": name, "area_type": area_type,
+                "breakdown": breakdown, "value": float(value), "numerator": float(value),
+                "denominator": float(total), "unit": "count", "status_note": "",
+            })
     return tidy.conform(pd.DataFrame(rows))
 
 

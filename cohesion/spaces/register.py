@@ -109,7 +109,7 @@ def validate(raw: pd.DataFrame, *, file: str, layer: str, lookup: PostcodeLookup
     is_open, bad_open = _flag(open_text.where(open_text != "", "yes"))
     note(bad_open, "column 'open': '" + open_text + "' is not yes or no")
     out["is_open"] = is_open.to_numpy()
-    dates = pd.to_datetime(out["last_checked"], errors="coerce", format="mixed")
+    dates = pd.to_datetime(out["last_checked"], errors="coerce", format="%Y-%m-%d")
     note((out["last_checked"] != "") & dates.isna(),
          "column 'last_checked': '" + out["last_checked"] + "' is not a date (expected YYYY-MM-DD)")
     out["access"] = _access(raw)

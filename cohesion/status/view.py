@@ -58,7 +58,7 @@ class Tile:
     next_release: str
     stale: str | None  # a flag sentence when the data are older than the cadence allows
     missing_reason: str | None  # why there is no value, when there is none
-    points: pd.DataFrame = field(default_factory=pd.DataFrame)  # period, period_end, value for the sparkline
+    points: pd.DataFrame = field(default_factory=pd.DataFrame)  # period, period_end, value, series_break
     commentary: str | None = None
 
 
@@ -153,7 +153,8 @@ def build_tiles(catalogue: Catalogue, results: dict[str, StatusResult], observat
             change=change_text(series, ind.unit), source=source, as_of=data_as_of(series),
             next_release=next_release,
             stale=stale_flag(latest["period_end"], cadence, today) if latest is not None else None,
-            missing_reason=missing, points=known[["period", "period_end", "value"]].reset_index(drop=True),
+            missing_reason=missing,
+            points=known[["period", "period_end", "value", "series_break"]].reset_index(drop=True),
             commentary=result.commentary,
         ))
     return tiles
@@ -172,10 +173,14 @@ def sparkline_chart(points: pd.DataFrame, unit: str, height: int = 70) -> Any:
         return None
     import altair as alt
 
-    data = points.assign(shown=[format_value(v, unit) for v in points["value"]])
+    # A series break starts a new segment, so the line never joins figures that are not comparable.
+    breaks = points["series_break"].fillna("").astype(str).str.strip() != "" if "series_break" in points \
+        else pd.Series(False, index=points.index)
+    data = points.assign(shown=[format_value(v, unit) for v in points["value"]], segment=breaks.cumsum().to_numpy())
     base = alt.Chart(data).encode(
         x=alt.X("period_end:T", axis=None),
         y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
+        detail="segment:N",
         tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("shown:N", title="Value")],
     )
     line = base.mark_line(color="#1F3B73", strokeWidth=3) + base.mark_point(color="#1F3B73", filled=True, size=40)

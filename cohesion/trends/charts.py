@@ -73,7 +73,9 @@ def value_format(unit: str) -> str:
 
 
 def _y_title(indicator: Indicator) -> str:
-    return f"{indicator.title} ({indicator.unit})"
+    # The unit, not the title: the title is already the page heading and would be cut off here.
+    unit = (indicator.unit or "").strip()
+    return {"%": "Per cent (%)", "count": "Count"}.get(unit.lower(), unit[:1].upper() + unit[1:])
 
 
 def segment_series(rows: pd.DataFrame) -> pd.DataFrame:

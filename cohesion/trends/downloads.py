@@ -42,7 +42,7 @@ def _source_or_none(catalogue: Catalogue, source_id: str) -> Source | None:
 
 
 def download_frame(rows: pd.DataFrame, indicator: Indicator, catalogue: Catalogue, *,
-                   suppress: bool | None = None) -> pd.DataFrame:
+                   suppress: bool | None = None, primary_code: str | None = None) -> pd.DataFrame:
     """Tidy rows of one indicator as a citation-carrying table, small counts suppressed.
 
     `suppress` defaults to `needs_disclosure_control(indicator, catalogue)`; the threshold is the
@@ -52,7 +52,9 @@ def download_frame(rows: pd.DataFrame, indicator: Indicator, catalogue: Catalogu
     if suppress is None:
         suppress = needs_disclosure_control(indicator, catalogue)
     out = suppress_small_counts(rows, threshold) if suppress else rows.copy()
-    out = out.sort_values(["area_code", "breakdown", "period_end"], kind="stable").reset_index(drop=True)
+    # The place's own area first, then the rest; within an area the headline before breakdowns.
+    out["_first"] = (out["area_code"] != (primary_code or "")).astype(int)
+    out = out.sort_values(["_first", "area_code", "breakdown", "period_end"], kind="stable").reset_index(drop=True)
     out["indicator"] = indicator.title
     sources = {sid: _source_or_none(catalogue, sid) for sid in out["source_id"].unique()}
 
@@ -71,12 +73,13 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
-def table_view(rows: pd.DataFrame, indicator: Indicator, catalogue: Catalogue) -> pd.DataFrame:
+def table_view(rows: pd.DataFrame, indicator: Indicator, catalogue: Catalogue, *,
+               primary_code: str | None = None) -> pd.DataFrame:
     """The on-screen table: the download's key columns with readable headers."""
-    frame = download_frame(rows, indicator, catalogue)
+    frame = download_frame(rows, indicator, catalogue, primary_code=primary_code)
     view = frame[["area_name", "breakdown", "period", "value", "lower_ci", "upper_ci", "status_note",
                   "series_break", "publisher", "licence"]].copy()
-    view["breakdown"] = view["breakdown"].replace("", "All")
+    view["breakdown"] = view["breakdown"].str.replace(r"^[a-z_]+=", "", regex=True).replace("", "All")
     return view.rename(columns={
         "area_name": "Area", "breakdown": "Group", "period": "Period", "value": f"Value ({indicator.unit})",
         "lower_ci": "95% CI lower", "upper_ci": "95% CI upper", "status_note": "Note",

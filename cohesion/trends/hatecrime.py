@@ -25,6 +25,8 @@ DEFAULT_THRESHOLD = 10
 PER = 1000  # rates per 1,000 residents
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 COUNT_UNITS = ("count", "number", "offences", "incidents", "crimes", "reports")
+# Area types the strategy's measure is reported for (force area, partnership, wards), not national totals.
+LOCAL_AREA_TYPES = ("police_force_area", "community_safety_partnership", "local_authority", "ward")
 
 
 def is_count_unit(unit: str) -> bool:
@@ -114,6 +116,14 @@ def to_annual(frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=[*cols, "period", "period_end", "count", "months", "denominator",
                                      "source_id", "status_note"])
     return pd.concat(parts, ignore_index=True).sort_values([*cols, "period_end"]).reset_index(drop=True)
+
+
+def local_rows(frame: pd.DataFrame, primary_code: str | None = None) -> pd.DataFrame:
+    """Rows for the place's own areas (force, partnership, wards, authority), primary area first."""
+    keep = frame["area_type"].isin(LOCAL_AREA_TYPES) | (frame["area_code"] == (primary_code or ""))
+    out = frame[keep]
+    order = (out["area_code"] != (primary_code or "")).astype(int)
+    return out.assign(_order=order).sort_values(["_order", "area_type"], kind="stable").drop(columns="_order")
 
 
 def annual_summary(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:

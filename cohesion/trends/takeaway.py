@@ -15,14 +15,15 @@ import pandas as pd
 from cohesion.catalogue.models import Indicator, Target
 
 
-def format_value(value: float, unit: str) -> str:
-    """57.7%, 1,570, 7.39 (mean score (0-10))."""
+def format_value(value: float, unit: str, *, with_unit: bool = False) -> str:
+    """57.7%, 1,570, 7.39; other units only when asked: '7.39 (mean score (0-10))'."""
     unit = (unit or "").strip()
     if unit == "%":
         return f"{value:.1f}%"
     if unit.lower().startswith(("count", "number")):
         return f"{value:,.0f}"
-    return f"{value:.2f} ({unit})" if abs(value) < 10 else f"{value:,.1f} ({unit})"
+    number = f"{value:.2f}" if abs(value) < 10 else f"{value:,.1f}"
+    return f"{number} ({unit})" if with_unit and unit else number
 
 
 def _difference(latest: float, previous: float, unit: str) -> str:
@@ -58,7 +59,8 @@ def trend_takeaway(frame: pd.DataFrame, indicator: Indicator, *, primary_code: s
             text = f"{name} has no figure for {indicator.title.lower()} in {rows['period'].iloc[-1]} ({reason})"
         return text + (f"; the chart shows {' and '.join(shown)} for context." if shown else ".")
     latest = known.iloc[-1]
-    text = f"{name}: {format_value(latest['value'], unit)} in {latest['period']}"
+    # The unit is said once, with the first figure; later figures are in the same unit.
+    text = f"{name}: {format_value(latest['value'], unit, with_unit=True)} in {latest['period']}"
     if pd.notna(latest["lower_ci"]) and pd.notna(latest["upper_ci"]):
         text += f" (95% interval {format_value(latest['lower_ci'], unit)} to {format_value(latest['upper_ci'], unit)})"
     after = rows[rows["period_end"] > latest["period_end"]]

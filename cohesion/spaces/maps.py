@@ -1,0 +1,170 @@
+"""Pure builders for the community-spaces map: pydeck layers, colours, legends, basemap choice.
+
+- Points: a ScatterplotLayer of located, open, non-sensitive spaces, coloured by category
+  (Okabe-Ito and Tol colour-blind-safe colours); closed libraries optionally as grey "lost
+  spaces". Sensitive venues are never given to the browser at their point.
+- Areas: a GeoJsonLayer choropleth with a viridis scale (colour-blind safe, readable in grey),
+  geometry simplified before it is sent to the browser (SIMPLIFY_TOLERANCE_DEG).
+- Tooltips: pydeck renders tooltip templates as HTML, so every name and label placed in the
+  data is `html.escape`d here, in one place.
+- Basemap: COHESION_BASEMAP = carto-light (default, tokenless CARTO tiles), carto-road, or none
+  (no tiles at all, for offline use). Tiles load in the browser asynchronously, so a slow or
+  missing tile server never blocks the app; the layers draw regardless.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+import shapely
+
+from cohesion.spaces.register import CATEGORIES
+
+ENV_BASEMAP = "COHESION_BASEMAP"
+BASEMAPS: dict[str, str | None] = {
+    "carto-light": pdk.map_styles.CARTO_LIGHT,
+    "carto-road": pdk.map_styles.CARTO_ROAD,
+    "none": None,
+}
+DEFAULT_BASEMAP = "carto-light"
+# ~0.0001 degrees is about 7 m east-west and 11 m north-south here: invisible at city zoom, and
+# it cuts the LSOA polygons' vertices by well over half before they go to the browser.
+SIMPLIFY_TOLERANCE_DEG = 0.0001
+
+# Okabe-Ito (8) then Tol "muted" extras: distinguishable with the common colour-vision deficiencies.
+_PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+            "#882255", "#44AA99", "#999933", "#AA4499"]
+CATEGORY_COLOURS: dict[str, str] = dict(zip(CATEGORIES, _PALETTE, strict=True))
+LOST_COLOUR = "#8C8C8C"
+# Viridis, 5 stops (dark purple = low, yellow = high).
+VIRIDIS = ["#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725"]
+
+MEASURES: dict[str, dict[str, str]] = {
+    "spaces_per_1k": {"label": "Spaces per 1,000 residents", "fmt": "{:.2f}", "higher": "more spaces"},
+    "nearest_space_m": {"label": "Distance to the nearest open space (m)", "fmt": "{:,.0f} m", "higher": "further"},
+    "imd_decile": {"label": "IMD 2019 decile (1 = most deprived)", "fmt": "{:.0f}", "higher": "less deprived"},
+    "deprived_share_pct": {"label": "Residents in IMD deciles 1-2 (%)", "fmt": "{:.0f}%", "higher": "more deprived"},
+    "civic_assets_score": {"label": "CNI 2023 civic-assets need score", "fmt": "{:.2f}", "higher": "more need"},
+}
+
+
+def basemap_choice(value: str | None = None) -> tuple[str, str | None, str]:
+    """(key, style URL or None, note) from COHESION_BASEMAP; an unknown value falls back with a note."""
+    key = (value if value is not None else os.environ.get(ENV_BASEMAP, DEFAULT_BASEMAP)).strip().lower()
+    if key in BASEMAPS:
+        return key, BASEMAPS[key], ""
+    return DEFAULT_BASEMAP, BASEMAPS[DEFAULT_BASEMAP], (
+        f"{ENV_BASEMAP}='{key}' is not one of {', '.join(BASEMAPS)}; using {DEFAULT_BASEMAP}")
+
+
+def hex_to_rgba(colour: str, alpha: int = 255) -> list[int]:
+    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)] + [alpha]
+
+
+def viridis(values: pd.Series, vmin: float, vmax: float, alpha: int = 170) -> list[list[int]]:
+    """RGBA per value on the 5-stop viridis scale; missing values are light grey (and say so)."""
+    stops = np.array([hex_to_rgba(c)[:3] for c in VIRIDIS], float)
+    span = (vmax - vmin) or 1.0
+    out = []
+    for v in values.to_numpy(dtype=float):
+        if math.isnan(v):
+            out.append([220, 220, 220, 120])
+            continue
+        t = min(max((v - vmin) / span, 0.0), 1.0) * (len(stops) - 1)
+        i = min(int(t), len(stops) - 2)
+        rgb = stops[i] + (stops[i + 1] - stops[i]) * (t - i)
+        out.append([int(round(c)) for c in rgb] + [alpha])
+    return out
+
+
+def legend_bins(measure: str, vmin: float, vmax: float) -> list[tuple[str, str]]:
+    """(colour, range text) for the text legend under the map."""
+    fmt = MEASURES[measure]["fmt"]
+    edges = np.linspace(vmin, vmax, len(VIRIDIS) + 1)
+    return [(VIRIDIS[i], f"{fmt.format(edges[i])} to {fmt.format(edges[i + 1])}") for i in range(len(VIRIDIS))]
+
+
+def _fmt(measure: str, value: float) -> str:
+    return "missing" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else MEASURES[measure]["fmt"].format(value)
+
+
+def point_records(spaces: pd.DataFrame, categories: list[str] | None = None,
+                  include_lost: bool = False) -> list[dict]:
+    """Records for the ScatterplotLayer: never a sensitive venue; every text field escaped."""
+    show = (spaces["status"] == "located") & ~spaces["sensitive"]
+    show &= spaces["is_open"] | include_lost
+    if categories is not None:
+        show &= spaces["category"].isin(categories)
+    chosen = spaces.loc[show]
+    colours = [hex_to_rgba(CATEGORY_COLOURS.get(c, "#000000") if o else LOST_COLOUR, 230 if o else 150)
+               for c, o in zip(chosen["category"], chosen["is_open"], strict=True)]
+    tips = [
+        f"<b>{html.escape(n)}</b><br/>{html.escape(c)}{'' if o else ' (closed: lost space)'}<br/>"
+        f"{html.escape(a)} {html.escape(p)}<br/>{html.escape(x)}<br/><i>{html.escape(s)}</i>"
+        for n, c, o, a, p, x, s in zip(chosen["name"], chosen["category"], chosen["is_open"], chosen["address"],
+                                       chosen["postcode"], chosen["access"], chosen["source"], strict=True)
+    ]
+    return [{"lon": float(lo), "lat": float(la), "colour": col, "tooltip": tip}
+            for lo, la, col, tip in zip(chosen["lon"], chosen["lat"], colours, tips, strict=True)]
+
+
+def simplify(geometries: np.ndarray, tolerance: float = SIMPLIFY_TOLERANCE_DEG) -> np.ndarray:
+    """Topology-preserving simplification of polygons before they are sent to the browser."""
+    return shapely.simplify(geometries, tolerance, preserve_topology=True)
+
+
+def choropleth_geojson(table: pd.DataFrame, measure: str, label: str = "area",
+                       simplified: np.ndarray | None = None) -> tuple[dict, float, float]:
+    """A FeatureCollection with fill colour and an escaped tooltip per area; (geojson, vmin, vmax)."""
+    values = table[measure].astype(float)
+    vmin, vmax = (float(values.min()), float(values.max())) if values.notna().any() else (0.0, 1.0)
+    colours = viridis(values, vmin, vmax)
+    geoms = simplified if simplified is not None else simplify(table.geometry.values)
+    mapping = shapely.to_geojson(geoms)
+    features = []
+    for name, value, colour, geo_json, pop in zip(table["name"], values, colours, mapping,
+                                                  table.get("population", pd.Series(np.nan, index=table.index)),
+                                                  strict=True):
+        residents = "" if pd.isna(pop) else f"<br/>{int(pop):,} residents (mid-2015)"
+        tip = f"<b>{html.escape(str(name))}</b> ({html.escape(label)})<br/>{html.escape(MEASURES[measure]['label'])}: " \
+              f"{_fmt(measure, value)}{residents}"
+        features.append({"type": "Feature", "geometry": _loads(geo_json),
+                         "properties": {"fill": colour, "tooltip": tip}})
+    return {"type": "FeatureCollection", "features": features}, vmin, vmax
+
+
+def _loads(text: str) -> dict:
+    import json
+
+    return json.loads(text)
+
+
+def view_for(lat: pd.Series, lon: pd.Series) -> pdk.ViewState:
+    """A view centred on the points with a zoom that fits a city."""
+    if lat.dropna().empty:
+        return pdk.ViewState(latitude=54.0, longitude=-2.0, zoom=5)
+    span = max(float(lat.max() - lat.min()), float(lon.max() - lon.min()) * 0.6, 0.01)
+    zoom = max(8.0, min(14.0, math.log2(360 / span) - 1.2))
+    return pdk.ViewState(latitude=float(lat.mean()), longitude=float(lon.mean()), zoom=round(zoom, 1))
+
+
+def build_deck(points: list[dict], geojson: dict | None, view: pdk.ViewState, basemap: str | None) -> pdk.Deck:
+    """The map: optional choropleth underneath, points on top, escaped HTML tooltips."""
+    layers = []
+    if geojson is not None:
+        layers.append(pdk.Layer("GeoJsonLayer", geojson, id="areas", pickable=True, stroked=True, filled=True,
+                                get_fill_color="properties.fill", get_line_color=[255, 255, 255, 200],
+                                line_width_min_pixels=1))
+    layers.append(pdk.Layer("ScatterplotLayer", points, id="spaces", pickable=True, get_position=["lon", "lat"],
+                            get_fill_color="colour", get_radius=60, radius_min_pixels=4, radius_max_pixels=12,
+                            stroked=True, get_line_color=[255, 255, 255, 255], line_width_min_pixels=1))
+    tooltip = {"html": "{tooltip}", "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a",
+                                              "fontSize": "13px", "border": "1px solid #999"}}
+    return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip,
+                    map_provider="carto" if basemap else None, map_style=basemap)

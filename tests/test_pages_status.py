@@ -1,0 +1,101 @@
+"""AppTest runs of the Headlines and Priorities pages on the shipped data and with the real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cohesion.catalogue import load_catalogue
+from cohesion.config import CATALOGUE_PATH
+from cohesion.style import STATUS_STYLES
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+WORDS = tuple(f"{s.symbol} {s.label}" for s in STATUS_STYLES.values()) + ("↑ Higher", "↔ Similar", "↓ Lower")
+
+
+def run(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown] + [c.value for c in at.caption]
+
+
+def test_headlines_shows_every_headline_tile_with_status(isolated_data):
+    at = run("pages/headlines.py")
+    catalogue = load_catalogue(CATALOGUE_PATH)
+    shown = texts(at)
+    headline = catalogue.headline_indicators()
+    assert len(at.metric) == len(headline)
+    for ind in headline:
+        assert any(ind.title.replace("(", "\\(").replace(")", "\\)") in t for t in shown), ind.title
+    pills = [t for t in shown if any(w in t for w in WORDS) and "Confidence:" in t]
+    assert len(pills) == len(headline)
+    # No data is "No data yet", never a zero.
+    assert all(m.value != "0" for m in at.metric)
+    assert any(m.value == "No data yet" for m in at.metric)
+
+
+def test_headlines_with_real_files_shows_the_cls_figure(isolated_data, with_reference):
+    at = run("pages/headlines.py")
+    values = {m.value for m in at.metric}
+    assert "57.7%" in values
+    assert any("significantly below the median" in t for t in texts(at))
+
+
+def test_priorities_lists_all_ten_with_status_and_coverage(isolated_data):
+    at = run("pages/priorities.py")
+    catalogue = load_catalogue(CATALOGUE_PATH)
+    shown = texts(at)
+    assert len(catalogue.priorities) == 10
+    for p in catalogue.priorities:
+        assert any(t.startswith(f"**{p.number}. ") for t in shown), p.title
+    coverage = [t for t in shown if "indicators assessed</span>" in t or "indicator assessed</span>" in t]
+    assert len(coverage) >= 10 and all(any(w in t for w in WORDS) for t in coverage)
+    assert len(at.dataframe) == 1  # the priority x dimension grid
+
+
+def test_priority_deep_link_opens_that_priority(isolated_data):
+    at = run("pages/priorities.py", priority="p07_tensions_early")
+    assert at.selectbox(key="open_priority").value == "p07_tensions_early"
+    assert any("Priority 7: Spot and respond" in h.value for h in at.header)
+    at.button(key="open_p02_community_life").click().run()
+    assert at.query_params["priority"] == ["p02_community_life"] or at.query_params["priority"] == "p02_community_life"
+    assert any("Priority 2:" in h.value for h in at.header)
+
+
+def test_unknown_priority_in_address_falls_back_to_the_first(isolated_data):
+    at = run("pages/priorities.py", priority="<script>")
+    assert at.selectbox(key="open_priority").value == "p01_shared_plan"
+
+
+def test_dimension_filter_limits_the_indicators(isolated_data):
+    unfiltered = texts(run("pages/priorities.py", priority="p07_tensions_early"))
+    assert any(t.startswith("**Hate crimes recorded") for t in unfiltered)
+    at = run("pages/priorities.py", priority="p07_tensions_early", dimension="belonging")
+    shown = texts(at)
+    assert any("Experienced discrimination" in t for t in shown)  # belonging, priority 7
+    assert not any(t.startswith("**Hate crimes recorded") for t in shown)  # safety: filtered out
+
+
+def test_bad_manual_file_is_a_message_not_a_crash(isolated_data):
+    (isolated_data / "manual_status.csv").write_text(
+        "indicator_id,status,commentary,owner,set_on,review_days\nmisinformation_response,Blue,c,o,2026-01-05,\n",
+        encoding="utf-8")
+    for page in ("pages/headlines.py", "pages/priorities.py"):
+        at = run(page)
+        assert any("row 2, column 'status'" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", ["pages/headlines.py", "pages/priorities.py"])
+def test_pages_rerun_without_error(isolated_data, page):
+    at = run(page)
+    at.run()
+    assert not at.exception

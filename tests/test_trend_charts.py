@@ -1,0 +1,225 @@
+"""Chart builders checked on their Vega-Lite specification, plus the takeaway and download beside each chart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cohesion import tidy
+from cohesion.catalogue.models import Catalogue, Indicator, Target
+from cohesion.trends import charts, downloads, spc, takeaway
+
+PLACE = "E06000099"
+
+
+def indicator(unit="%", target=None, **kw) -> Indicator:
+    return Indicator(id="test_ind", title="Satisfied with the area", definition="d", dimension="belonging",
+                     priorities=["p1"], source="survey", unit=unit, polarity="higher_is_better",
+                     target=target or Target(reason="none set"), status={"rule": "target"}, **kw)
+
+
+def catalogue(publisher="Test Council") -> Catalogue:
+    return Catalogue.model_validate({
+        "schema_version": 1,
+        "place": {"name": "Testtown", "code": PLACE, "police_force": {"name": "Testshire", "code": "force:testshire"},
+                  "region": {"name": "Region", "code": "E12000099"}, "country": {"name": "England", "code": "E92000001"},
+                  "comparators": [{"id": "england", "name": "England", "code": "E92000001"}]},
+        "meeting": {"small_count_threshold": 10},
+        "dimensions": [{"id": "belonging", "title": "Belonging", "description": "d"}],
+        "priorities": [{"id": "p1", "number": 1, "title": "P", "summary": "s"}],
+        "sources": [{"id": "survey", "publisher": publisher, "title": "Survey", "licence": "OGL v3.0",
+                     "attribution": "Test attribution", "cadence": "annual", "loader": "none",
+                     "url": "https://example.org/survey"}],
+        "indicators": [indicator().model_dump()],
+    })
+
+
+def frame() -> pd.DataFrame:
+    periods = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+    return tidy.conform(pd.DataFrame({
+        "indicator_id": "test_ind", "period": periods * 2,
+        "area_code": [PLACE] * 5 + ["E92000001"] * 5, "area_name": ["Testtown"] * 5 + ["England"] * 5,
+        "value": [60, 61, np.nan, 63, 64, 70, 71, 72, 73, 74],
+        "lower_ci": [57, 58, np.nan, 60, 61] + [np.nan] * 5, "upper_ci": [63, 64, np.nan, 66, 67] + [np.nan] * 5,
+        "status_note": ["", "", "[x]: not available", "", ""] + [""] * 5,
+        "series_break": ["", "", "", "Survey mode change", ""] + [""] * 5,
+        "unit": "%", "source_id": "survey",
+    }))
+
+
+def layers(chart) -> dict[str, dict]:
+    spec = chart.to_dict()
+    return {layer["name"]: layer for layer in spec["layer"]}, spec["datasets"]
+
+
+def data_of(layer: dict, datasets: dict) -> list[dict]:
+    return datasets[layer["data"]["name"]]
+
+
+def test_trend_chart_layers_and_encodings():
+    chart = charts.trend_chart(frame(), indicator(target=Target(value=70, year=2030)), primary_code=PLACE,
+                               target=Target(value=70, year=2030), comparators={"E92000001": "England"})
+    by_name, datasets = layers(chart)
+    assert {"ci", "lines", "points", "missing", "breaks", "target", "target_label"} <= set(by_name)
+    lines = by_name["lines"]
+    assert lines["mark"]["type"] == "line"
+    assert lines["encoding"]["x"]["field"] == "period" and lines["encoding"]["y"]["field"] == "value"
+    assert lines["encoding"]["detail"]["field"] == "segment"  # gaps and breaks split the line
+    assert lines["encoding"]["color"]["scale"]["domain"] == ["Testtown", "England"]
+    assert lines["encoding"]["x"]["sort"] == ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+
+
+def test_missing_period_is_not_plotted_as_zero():
+    by_name, datasets = layers(charts.trend_chart(frame(), indicator(), primary_code=PLACE))
+    plotted = data_of(by_name["lines"], datasets)
+    assert all(row["value"] is not None and row["value"] > 0 for row in plotted)
+    assert "2021/22" not in {row["period"] for row in plotted if row["series"] == "Testtown"}
+    missing = data_of(by_name["missing"], datasets)
+    assert [row["period"] for row in missing] == ["2021/22"]
+    assert missing[0]["note"] == "[x]: not available"
+    # The run before the gap and the run after it are separate line segments.
+    segments = {row["period"]: row["segment"] for row in plotted}
+    assert segments["2020/21"] != segments["2022/23"]
+
+
+def test_confidence_intervals_drawn_from_lower_to_upper():
+    by_name, datasets = layers(charts.trend_chart(frame(), indicator(), primary_code=PLACE))
+    ci = by_name["ci"]
+    assert ci["mark"]["type"] == "rule"
+    assert ci["encoding"]["y"]["field"] == "lower_ci" and ci["encoding"]["y2"]["field"] == "upper_ci"
+    assert {r["period"] for r in data_of(ci, datasets)} == {"2019/20", "2020/21", "2022/23", "2023/24"}
+
+
+def test_target_rule_with_label():
+    tgt = Target(value=70, year=2030)
+    by_name, datasets = layers(charts.trend_chart(frame(), indicator(target=tgt), primary_code=PLACE, target=tgt))
+    assert by_name["target"]["mark"]["type"] == "rule"
+    assert data_of(by_name["target"], datasets)[0]["target"] == 70
+    assert data_of(by_name["target_label"], datasets)[0]["label"] == "Target 70% by 2030"
+
+
+def test_no_target_layer_without_a_target_value():
+    by_name, _ = layers(charts.trend_chart(frame(), indicator(), primary_code=PLACE))
+    assert "target" not in by_name
+
+
+def test_series_break_annotated():
+    by_name, datasets = layers(charts.trend_chart(frame(), indicator(), primary_code=PLACE))
+    breaks = data_of(by_name["breaks"], datasets)
+    assert breaks[0]["period"] == "2022/23" and breaks[0]["note"] == "Survey mode change"
+
+
+def test_comparator_is_dashed():
+    by_name, _ = layers(charts.trend_chart(frame(), indicator(), primary_code=PLACE,
+                                           comparators={"E92000001": "England"}))
+    dashes = by_name["lines"]["encoding"]["strokeDash"]["scale"]["range"]
+    assert dashes[0] == [1, 0] and dashes[1] != [1, 0]
+
+
+def test_small_multiples_one_panel_per_group():
+    rows = pd.concat([frame().assign(breakdown=f"age={g}") for g in ("16-24", "25-64", "65+")], ignore_index=True)
+    rows = rows[rows["area_code"] == PLACE]
+    spec = charts.small_multiples(rows, indicator()).to_dict()
+    assert spec["facet"]["field"] == "panel" and spec["columns"] == 3
+    data = spec["datasets"][spec["data"]["name"]]
+    assert {r["panel"] for r in data} == {"16-24", "25-64", "65+"}
+    assert all(r["value"] is not None for r in data)
+
+
+def test_control_chart_hides_small_counts_and_marks_signals_by_shape():
+    values = [42, 38, 44, 36, 41, 39, 43, 37, 45, 35, 42, 38, 65, 8]
+    idx = pd.period_range("2024-01", periods=len(values), freq="M")
+    counts = pd.DataFrame({"period": [str(p) for p in idx], "value": np.asarray(values, float),
+                           "period_end": [p.to_timestamp(how="end") for p in idx]})
+    result = spc.control_chart_data(counts, threshold=10)
+    spec = charts.control_chart(result, threshold=10).to_dict()
+    point_layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    assert point_layer["encoding"]["shape"]["field"] == "signal"
+    data = spec["datasets"][point_layer["data"]["name"]] if "data" in point_layer else \
+        spec["datasets"][spec["layer"][1].get("data", spec.get("data", {})).get("name")]
+    shown = {row["period"]: row["shown"] for row in data}
+    assert shown["2025-01"] == 65 and shown["2025-02"] is None  # 8 is below 10: hidden
+    texts = {row["period"]: row["shown_text"] for row in data}
+    assert texts["2025-02"] == "fewer than 10"
+
+
+def test_trend_chart_builds_with_no_rows():
+    empty = tidy.empty_frame()
+    assert charts.trend_chart(empty, indicator(), primary_code=PLACE).to_dict()["layer"]
+
+
+def test_choose_series_prefers_the_authority_then_the_force():
+    cat = catalogue()
+    rows = frame()
+    choice = charts.choose_series(cat, rows)
+    assert choice.primary_code == PLACE and choice.comparators == {"E92000001": "England"}
+    force = rows[rows["area_code"] == PLACE].assign(area_code="force:testshire", area_name="Testshire")
+    assert charts.choose_series(cat, force).primary_code == "force:testshire"
+
+
+# ------------------------------------------------------------------ takeaways
+
+
+def test_takeaway_sentence():
+    text = takeaway.trend_takeaway(frame(), indicator(), primary_code=PLACE, comparators={"E92000001": "England"},
+                                   target=Target(value=70, year=2030))
+    assert text == ("Testtown: 64.0% in 2023/24 (95% interval 61.0% to 67.0%), up 1.0 percentage points from "
+                    "63.0% in 2022/23; England: 74.0%; target 70.0% by 2030.")
+
+
+def test_takeaway_across_a_series_break_does_not_compare():
+    rows = frame()
+    rows = rows[rows["period"] != "2023/24"]
+    text = takeaway.trend_takeaway(rows, indicator(), primary_code=PLACE)
+    assert "not directly comparable with 2020/21 because of a series break" in text
+
+
+def test_takeaway_when_latest_is_missing_says_so():
+    rows = frame()
+    rows.loc[(rows["area_code"] == PLACE) & (rows["period"] == "2023/24"), ["value", "status_note"]] = \
+        [np.nan, "[c]: suppressed"]
+    text = takeaway.trend_takeaway(rows, indicator(), primary_code=PLACE)
+    assert "no figure yet for 2023/24" in text and " 0" not in text
+
+
+def test_takeaway_with_no_local_rows():
+    rows = frame()
+    text = takeaway.trend_takeaway(rows[rows["area_code"] != PLACE], indicator(), primary_code=PLACE,
+                                   comparators={"E92000001": "England"}, area_label="Testtown")
+    assert text.startswith("No figure for Testtown") and "England" in text
+
+
+# ------------------------------------------------------------------ downloads
+
+
+def test_download_rows_carry_source_licence_and_period():
+    out = downloads.download_frame(frame(), indicator(), catalogue(), primary_code=PLACE)
+    assert list(out.columns) == downloads.DOWNLOAD_COLUMNS
+    assert (out["licence"] == "OGL v3.0").all() and (out["publisher"] == "Test Council").all()
+    assert (out["source_url"] == "https://example.org/survey").all()
+    assert out["period"].iloc[0] == "2019/20" and out["area_code"].iloc[0] == PLACE
+    assert out["period_end"].iloc[0] == "2020-03-31"
+    assert np.isnan(out.loc[out["period"] == "2021/22", "value"]).all()  # missing stays missing
+    text = downloads.to_csv_bytes(out).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("indicator_id,indicator,area_code")
+
+
+def test_police_counts_are_suppressed_in_downloads():
+    counts = tidy.conform(pd.DataFrame({"indicator_id": "test_ind", "period": ["2024/25", "2024/25"],
+                                        "area_code": ["E05000001", "E05000002"], "area_name": ["Ward A", "Ward B"],
+                                        "value": [7, 25], "numerator": [7, 25], "unit": "count",
+                                        "source_id": "survey"}))
+    ind = indicator(unit="count")
+    out = downloads.download_frame(counts, ind, catalogue(publisher="Testshire Police"))
+    ward_a = out[out["area_code"] == "E05000001"].iloc[0]
+    assert np.isnan(ward_a["value"]) and np.isnan(ward_a["numerator"])
+    assert ward_a["status_note"].startswith("suppressed: fewer than 10")
+    assert out[out["area_code"] == "E05000002"]["value"].iloc[0] == 25
+    # A count that is not about crime (a register of spaces) is not suppressed.
+    assert downloads.download_frame(counts, ind, catalogue())["value"].notna().all()
+
+
+@pytest.mark.parametrize("unit,expected", [("%", ".1f"), ("count", ",.0f"), ("mean score (0-10)", ".2f")])
+def test_value_format(unit, expected):
+    assert charts.value_format(unit) == expected

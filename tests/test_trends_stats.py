@@ -1,0 +1,139 @@
+"""The Fingertips recent-trend test: a worked example by hand, the drop-one check, bases from CIs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from cohesion import tidy
+from cohesion.trends import stats
+
+
+def series(values, *, n=None, lower=None, upper=None, breaks=None, start=2015) -> pd.DataFrame:
+    k = len(values)
+    periods = [f"{y}/{(y + 1) % 100:02d}" for y in range(start, start + k)]
+    frame = pd.DataFrame({
+        "period": periods, "area_code": "E06000099", "value": values,
+        "numerator": [v / 100 * m for v, m in zip(values, n, strict=True)] if n else np.nan,
+        "denominator": n if n else np.nan,
+        "lower_ci": lower if lower else np.nan, "upper_ci": upper if upper else np.nan,
+        "series_break": breaks or [""] * k, "unit": "%",
+    })
+    return tidy.conform(frame)
+
+
+def test_worked_example_by_hand():
+    # Five years, 1,000 respondents each, 50%, 52%, 54%, 56%, 58% agree; scores x = 1..5.
+    # N = 5000, R = 2700, p = 0.54, sum(n x) = 15000, xbar = 3.
+    # T = sum(r x) - R xbar = (500 + 1040 + 1620 + 2240 + 2900) - 2700 * 3 = 8300 - 8100 = 200.
+    # Sxx = sum(n x^2) - N xbar^2 = 55000 - 45000 = 10000.
+    # chi2 = T^2 / (p (1 - p) Sxx) = 40000 / (0.54 * 0.46 * 10000) = 40000 / 2484 = 16.103.
+    # p-value = P(chi2_1 > 16.103) = 6.0e-5 < 0.002, so significant at 99.8%. Slope = T / Sxx = 0.02.
+    chi2, p, slope = stats.chi2_trend(np.array([500, 520, 540, 560, 580]), np.full(5, 1000), np.arange(1, 6))
+    assert chi2 == pytest.approx(40000 / 2484)
+    assert chi2 == pytest.approx(16.103, abs=1e-3)
+    assert p == pytest.approx(sps.chi2.sf(16.103, 1), rel=1e-3)
+    assert p == pytest.approx(6.0e-5, rel=0.01)
+    assert slope == pytest.approx(0.02)
+
+
+def test_chi2_matches_the_textbook_closed_form():
+    # Armitage's form: chi2 = N (N sum(r x) - R sum(n x))^2 / (R (N - R) (N sum(n x^2) - (sum(n x))^2)).
+    r, n, x = np.array([30, 41, 38, 52, 60]), np.array([200, 210, 190, 205, 220]), np.arange(5.0)
+    big_n, big_r = n.sum(), r.sum()
+    expected = big_n * (big_n * (r * x).sum() - big_r * (n * x).sum()) ** 2 / (
+        big_r * (big_n - big_r) * (big_n * (n * x * x).sum() - (n * x).sum() ** 2))
+    assert stats.chi2_trend(r, n, x)[0] == pytest.approx(expected)
+
+
+def test_significant_rise_is_increasing():
+    result = stats.recent_trend(series([50, 52, 54, 56, 58], n=[1000] * 5))
+    assert result.direction == stats.INCREASING
+    assert result.robust is True
+    assert result.periods == ("2015/16", "2016/17", "2017/18", "2018/19", "2019/20")
+    assert "Increasing" in result.sentence and "2.0 percentage points" in result.sentence
+
+
+def test_significant_fall_is_decreasing():
+    assert stats.recent_trend(series([58, 56, 54, 52, 50], n=[1000] * 5)).direction == stats.DECREASING
+
+
+def test_small_wobble_is_no_significant_change():
+    # 50, 51, 50, 52, 51 of 500: chi2 = 0.18, p = 0.67.
+    result = stats.recent_trend(series([50, 51, 50, 52, 51], n=[500] * 5))
+    assert result.direction == stats.NO_CHANGE
+    assert result.p_value == pytest.approx(0.671, abs=1e-3)
+
+
+def test_one_point_driving_the_trend_fails_the_drop_one_check():
+    # 50, 50, 50, 50, 70 of 1,000: chi2 = 64, p ~ 1e-15, but without the last point the slope is 0.
+    result = stats.recent_trend(series([50, 50, 50, 50, 70], n=[1000] * 5))
+    assert result.p_value < stats.SIGNIFICANCE_P
+    assert result.robust is False
+    assert result.direction == stats.NO_CHANGE
+    assert "single point" in result.sentence
+
+
+def test_uses_only_the_last_five_points():
+    # An old fall followed by five flat years: no trend, and the test names the last five periods.
+    result = stats.recent_trend(series([80, 70, 60, 50, 50, 50, 50, 50], n=[1000] * 8))
+    assert result.direction == stats.NO_CHANGE
+    assert result.periods[0] == "2018/19"
+
+
+def test_fewer_than_five_points_is_not_enough():
+    result = stats.recent_trend(series([50, 52, 54, 56], n=[1000] * 4))
+    assert result.direction == stats.NOT_ENOUGH
+    assert result.sentence.startswith("Not enough points for a trend")
+
+
+def test_points_before_a_series_break_are_not_used():
+    brk = ["", "", "", "Survey mode change", "", "", ""]
+    result = stats.recent_trend(series([40, 45, 50, 56, 57, 58, 59], n=[1000] * 7, breaks=brk))
+    assert result.direction == stats.NOT_ENOUGH
+    assert "since the series break" in result.sentence
+
+
+def test_missing_value_is_skipped_not_zero():
+    # A gap in the middle: the five known points are still a clear rise (a zero would break it).
+    result = stats.recent_trend(series([50, 52, np.nan, 54, 56, 58], n=[1000] * 6))
+    assert result.direction == stats.INCREASING
+    assert "2017/18" not in result.periods
+
+
+def test_effective_base_from_a_confidence_interval():
+    # 29.3% (25.1 to 33.8): h = 0.0435; n = 0.293 * 0.707 * (1.96 / 0.0435)^2 = 420.5.
+    n = stats.effective_base(29.3, 25.1, 33.8)
+    assert n == pytest.approx(0.293 * 0.707 * (1.959964 / 0.0435) ** 2, rel=1e-4)
+    assert 415 < n < 425
+    assert stats.effective_base(29.3, np.nan, 33.8) is None
+    assert stats.effective_base(29.3, 30, 30) is None
+
+
+def test_trend_from_published_intervals_only():
+    values = [50, 53, 56, 59, 62]
+    result = stats.recent_trend(series(values, lower=[v - 2 for v in values], upper=[v + 2 for v in values]))
+    assert result.base_from_ci is True
+    assert result.direction == stats.INCREASING
+
+
+def test_no_sample_size_is_not_enough():
+    result = stats.recent_trend(series([50, 52, 54, 56, 58]))
+    assert result.direction == stats.NOT_ENOUGH
+    assert "sample size" in result.sentence
+
+
+def test_non_proportions_are_not_tested():
+    result = stats.recent_trend(series([7.1, 7.2, 7.3, 7.4, 7.5], n=[1000] * 5), unit="mean score (0-10)")
+    assert result.direction == stats.NOT_ENOUGH
+    assert "proportions" in result.sentence
+
+
+def test_pct_change():
+    assert stats.pct_change(1570, 1578) == pytest.approx(-0.507, abs=1e-3)
+    assert stats.pct_change(5, 0) is None
+    assert stats.pct_change(math.nan, 3) is None
