@@ -87,10 +87,12 @@ def period_end(period: str) -> date | None:
     (2025-06) on their last day.
     """
     text = str(period).strip()
+    # "2025-06" is a month; loaders write financial years as "2025/26" (see financial_year), so a
+    # hyphenated label is only read as a financial year when it cannot be a month ("2012-13").
+    if (m := _MONTH.match(text)) and 1 <= int(m.group(2)) <= 12:
+        return (pd.Timestamp(int(m.group(1)), int(m.group(2)), 1) + pd.offsets.MonthEnd(0)).date()
     if m := _FY.match(text):
         return date(int(m.group(1)) + 1, 3, 31)
-    if m := _MONTH.match(text):
-        return (pd.Timestamp(int(m.group(1)), int(m.group(2)), 1) + pd.offsets.MonthEnd(0)).date()
     if m := _YEAR.match(text):
         return date(int(m.group(1)), 12, 31)
     return None

@@ -1,0 +1,173 @@
+"""Meeting snapshots and "changed since the last meeting", on constructed before/after states."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cohesion import tidy
+from cohesion.catalogue import validate_file
+from cohesion.config import CATALOGUE_PATH
+from cohesion.meeting import present
+from cohesion.meeting.assess import Assessment, format_value, indicator_line
+from cohesion.meeting.diff import changes_for, diff_snapshots, summary_counts
+from cohesion.meeting.snapshot import (
+    IndicatorState, PriorityState, Snapshot, SnapshotError, latest_snapshot, list_snapshots, load_snapshot,
+    save_snapshot, take_snapshot,
+)
+from cohesion.status.result import PriorityResult, StatusResult
+
+
+def _snap(day: str, indicators: dict, priorities: dict | None = None) -> Snapshot:
+    return Snapshot(meeting_date=day, taken_at=f"{day}T18:00:00+00:00", store_version="v1",
+                    indicators=indicators, priorities=priorities or {})
+
+
+BEFORE = _snap("2026-01-15", {
+    "trust": IndicatorState("Amber", "Amber: close to target.", 43.0, "2023/24", "%"),
+    "hate": IndicatorState("Similar", "", 1200.0, "2024-11", "count", ("Nov 2024: above the expected range.",)),
+    "steady": IndicatorState("Green", "", 70.0, "2024/25", "%"),
+    "revised": IndicatorState("Red", "", 12.0, "2024/25", "%"),
+}, {"p1": PriorityState("Amber", "", 2, 3), "p2": PriorityState("Green", "", 1, 1)})
+
+AFTER = _snap("2026-03-12", {
+    "trust": IndicatorState("Red", "Red: below the median.", 41.5, "2024/25", "%"),
+    "hate": IndicatorState("Higher", "", 1350.0, "2025-01", "count",
+                           ("Nov 2024: above the expected range.", "Jan 2025: above the expected range.")),
+    "steady": IndicatorState("Green", "", 70.0, "2024/25", "%"),
+    "revised": IndicatorState("Red", "", 12.4, "2024/25", "%"),
+    "newcomer": IndicatorState("Grey", "", None, None, "%"),
+}, {"p1": PriorityState("Red", "Red: one indicator is Red.", 3, 3), "p2": PriorityState("Green", "", 1, 1)})
+
+
+def test_diff_reports_every_kind_of_change_in_order() -> None:
+    changes = diff_snapshots(BEFORE, AFTER)
+    kinds = [(c.kind, c.subject_id) for c in changes]
+    assert kinds == [
+        ("priority_status", "p1"),
+        ("indicator_status", "trust"), ("indicator_status", "hate"),
+        ("new_data", "trust"), ("new_data", "hate"),
+        ("revised_data", "revised"),
+        ("new_flag", "hate"),
+        ("added", "newcomer"),
+    ]
+    text = {(c.kind, c.subject_id): c.sentence for c in changes}
+    assert text[("priority_status", "p1")] == "p1: moved from ▲ Amber to ✖ Red. Red: one indicator is Red."
+    assert text[("new_data", "trust")] == "trust: new figure for 2024/25: 41.5% (previously 43.0% for 2023/24)."
+    assert text[("revised_data", "revised")] == "revised: the 2024/25 figure was revised from 12.0% to 12.4%."
+    assert text[("new_flag", "hate")] == "hate: Jan 2025: above the expected range."  # the old flag is not repeated
+    assert "↑ Higher" in text[("indicator_status", "hate")]
+    assert summary_counts(changes)["New data arrived"] == 2
+
+
+def test_identical_snapshots_have_no_changes() -> None:
+    assert diff_snapshots(BEFORE, BEFORE) == []
+
+
+def test_no_figure_before_is_said_plainly() -> None:
+    before = _snap("2026-01-15", {"x": IndicatorState("Grey", "", None, None, "%")})
+    after = _snap("2026-03-12", {"x": IndicatorState("Grey", "", 55.0, "2025", "%")})
+    [change] = diff_snapshots(before, after)
+    assert change.sentence == "x: new figure for 2025: 55.0% (no figure before)."
+
+
+def test_snapshot_files_round_trip_atomically_and_latest_skips_damage(tmp_path: Path) -> None:
+    save_snapshot(BEFORE, tmp_path)
+    path = save_snapshot(AFTER, tmp_path)
+    assert path.name == "meeting-2026-03-12.json"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["meeting-2026-01-15.json", "meeting-2026-03-12.json"]
+    assert load_snapshot(path) == AFTER
+    assert latest_snapshot(tmp_path) == AFTER
+    assert latest_snapshot(tmp_path, before=date(2026, 3, 12)) == BEFORE  # on the day: compare with the last one
+    (tmp_path / "meeting-2026-04-01.json").write_text("{ torn", encoding="utf-8")
+    problems: list[str] = []
+    assert latest_snapshot(tmp_path, problems=problems) == AFTER
+    assert problems and problems[0].startswith("meeting-2026-04-01.json: not a readable meeting snapshot")
+    with pytest.raises(SnapshotError, match="meeting-2026-04-01.json"):
+        load_snapshot(tmp_path / "meeting-2026-04-01.json")
+    assert len(list_snapshots(tmp_path)) == 3
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    cat, problems = validate_file(CATALOGUE_PATH)
+    if cat is None:
+        pytest.skip(f"indicators.yaml does not validate yet: {problems[:2]}")
+    return cat
+
+
+def _observations(catalogue, ind_id: str, values: dict[str, float | None]) -> pd.DataFrame:
+    rows = [{"indicator_id": ind_id, "period": p, "area_code": catalogue.place.code, "value": v, "unit": "%",
+             "status_note": "" if v is not None else "[c]: confidential, suppressed by the publisher"}
+            for p, v in values.items()]
+    return tidy.conform(pd.DataFrame(rows))
+
+
+def test_take_snapshot_uses_engine_results_and_flags(catalogue) -> None:
+    ind = catalogue.indicators[0]
+    result = StatusResult(ind.id, "Green", "target", "Green: on track.", "High", latest_value=61.0,
+                          latest_period="2024/25", unit="%")
+    prio = catalogue.agenda()[0]
+    assessment = Assessment(results={ind.id: result},
+                            priorities={prio.id: PriorityResult(prio.id, "Green", 1.0, 1, 2, False, "Green: fine.")},
+                            flags={ind.id: ["A flag sentence."]})
+    snap = take_snapshot(catalogue, assessment, tidy.empty_frame(), meeting_date=date(2026, 3, 12), store_version="v9")
+    assert snap.indicators[ind.id] == IndicatorState("Green", "Green: on track.", 61.0, "2024/25", "%",
+                                                     ("A flag sentence.",))
+    assert snap.priorities[prio.id].status == "Green" and snap.store_version == "v9"
+    assert set(snap.indicators) == {i.id for i in catalogue.indicators}
+
+
+def test_without_the_engine_latest_values_still_come_from_the_data(catalogue) -> None:
+    ind = catalogue.indicators[0]
+    obs = _observations(catalogue, ind.id, {"2023/24": 40.0, "2024/25": 42.5, "2025/26": None})
+    assessment = Assessment(engine_available=False, notices=["The status engine is not available in this build."])
+    snap = take_snapshot(catalogue, assessment, obs, meeting_date=date(2026, 3, 12), store_version=None)
+    state = snap.indicators[ind.id]
+    assert (state.status, state.latest_value, state.latest_period) == ("Not assessed", 42.5, "2024/25")
+    line = indicator_line(catalogue, assessment, obs, ind.id)
+    assert line.value_text == "42.5%" and line.status == "Not assessed"
+    assert "status engine is not available" in line.sentence
+
+
+def test_changes_for_a_priority_only_name_its_indicators(catalogue) -> None:
+    prio = catalogue.agenda()[0]
+    mine = catalogue.indicators_for_priority(prio.id)[0].id
+    other = next(i.id for i in catalogue.indicators if prio.id not in i.priorities)
+    before = _snap("2026-01-15", {mine: IndicatorState("Amber"), other: IndicatorState("Amber")})
+    after = _snap("2026-03-12", {mine: IndicatorState("Red"), other: IndicatorState("Red")})
+    changes = diff_snapshots(before, after, catalogue)
+    assert [c.subject_id for c in changes_for(changes, catalogue, prio.id)] == [mine]
+    assert changes[0].title == catalogue.indicator(mine).title
+
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [
+    (43.04, "%", "43.0%"), (2010.0, "count", "2,010"), (6.93, "mean score 0-10", "6.9 mean score 0-10"),
+    (None, "%", "no figure"), (float("nan"), "count", "no figure"),
+])
+def test_format_value(value, unit, shown) -> None:
+    assert format_value(value, unit) == shown
+
+
+def test_agenda_position_from_the_query_parameter() -> None:
+    ids = ["p1", "p2", "p3"]
+    assert present.resolve_position(ids, None) == (0, None)
+    assert present.resolve_position(ids, "p3") == (2, None)
+    assert present.resolve_position(ids, "2") == (1, None)
+    index, problem = present.resolve_position(ids, "p9")
+    assert index == 0 and "'p9' is not on the agenda" in problem
+    assert present.resolve_position(ids, "0")[0] == 0
+
+
+def test_cards_escape_catalogue_and_data_text() -> None:
+    from cohesion.meeting.assess import IndicatorLine
+
+    line = IndicatorLine(id="x", title="<script>alert(1)</script> & co", value_text="5.0%", period="2025",
+                         status="Red", sentence="Red: <b>bold</b>", source_text="Pub <i>", flags=("<img src=x>",))
+    html = present.indicator_card_html(line)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert "<b>bold" not in html and "<img" not in html and "Pub &lt;i&gt;" in html
+    assert "✖ Red" in html and "#B2182B" in html  # word + symbol + colour
