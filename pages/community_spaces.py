@@ -85,6 +85,12 @@ def _deck(folder: str, geo_key: tuple, prep_key: tuple, level: str | None, measu
     return maps.build_deck(points, geojson, maps.view_for(located["lat"], located["lon"]), basemap), vmin, vmax
 
 
+def _swatches(table: pd.DataFrame) -> object:
+    # The colour column shows the colour itself (no hex text); the words are in the other columns.
+    return (table.style.apply(lambda _col: [f"background-color: {c}" for c in table["colour"]], subset=["colour"])
+            .format(lambda _v: "", subset=["colour"]))
+
+
 folder = str(config.geo_dir())
 geo_key = boundaries.cache_key(Path(folder))
 geo = _geo(folder, geo_key)
@@ -157,7 +163,7 @@ if basemap_note:
     st.caption(basemap_note)
 deck, vmin, vmax = _deck(folder, geo_key, prep_key, level, measure, categories, lost, basemap_url)
 if len(on_map) or level:
-    st.pydeck_chart(deck, height=560)
+    st.pydeck_chart(deck, height=620)
 else:
     st.info("No spaces can be placed on a map yet: the postcode lookup is not loaded and no row has coordinates. "
             "The postcode-district table below still works.")
@@ -166,15 +172,13 @@ legend = pd.DataFrame({"category": list(maps.CATEGORY_COLOURS), "colour": list(m
                        "on map": [int((on_map["category"] == c).sum()) for c in maps.CATEGORY_COLOURS]})
 legend_cols = st.columns(2)
 legend_cols[0].caption("Points: colour by category (colour-blind-safe palette)")
-legend_cols[0].dataframe(legend.style.apply(lambda col: [f"background-color: {c}" for c in legend["colour"]],
-                                            subset=["colour"]), hide_index=True, width="stretch", height=250)
+legend_cols[0].dataframe(_swatches(legend), hide_index=True, width="stretch", height=250)
 if level and measure:
     bins = pd.DataFrame(maps.legend_bins(measure, vmin, vmax), columns=["colour", "range"])
     legend_cols[1].caption(f"Areas: {maps.MEASURES[measure]['label']}, viridis scale (dark = low, yellow = high: "
                            f"{maps.MEASURES[measure]['higher']}); light grey = missing")
-    legend_cols[1].dataframe(bins.style.apply(lambda col: [f"background-color: {c}" for c in bins["colour"]],
-                                              subset=["colour"]), hide_index=True, width="stretch")
-    legend_cols[1].caption(f"Residents: {aggregate.POPULATION_NOTE}. Polygons simplified "
+    legend_cols[1].dataframe(_swatches(bins), hide_index=True, width="stretch")
+    legend_cols[1].caption(f"Residents are {aggregate.POPULATION_NOTE}. Polygons simplified "
                            f"({maps.SIMPLIFY_TOLERANCE_DEG}° ≈ 10 m) for display.")
 
 # --- where provision is thin --------------------------------------------------------------------
@@ -194,6 +198,7 @@ else:
             "civic_assets_score", "spaces_count", "spaces_per_1k", "nearest_space_m", "provision_score", "thin"]
     st.dataframe(ranked[show].head(25).rename(columns={"population": "residents (mid-2015)"}), hide_index=True,
                  width="stretch", column_config={
+                     "spaces_count": "spaces", "imd_decile": "IMD decile",
                      "spaces_per_1k": st.column_config.NumberColumn("spaces per 1,000", format="%.2f"),
                      "nearest_space_m": st.column_config.NumberColumn("nearest space (m)", format="%d"),
                      "provision_score": st.column_config.NumberColumn("provision score", format="%.2f"),
@@ -229,9 +234,11 @@ if query.strip():
 st.subheader("By postcode district")
 participation = participation_by_district(config.data_dir() / "published_figures.csv")
 districts = aggregate.district_summary(spaces, participation)
+districts["listening_participation_pct"] = [  # a missing share says so, never blank or zero
+    "not published" if pd.isna(v) else f"{v:.1f}%" for v in districts["listening_participation_pct"]]
 st.dataframe(districts, hide_index=True, width="stretch", column_config={
-    "listening_participation_pct": st.column_config.NumberColumn("listening exercise participants (%)",
-                                                                 format="%.1f")})
+    "spaces_open": "open spaces", "sensitive_open": "sensitive (count only)", "lost_spaces": "closed libraries",
+    "listening_participation_pct": "listening-exercise participants"})
 st.caption("Listening-exercise participation: Stoke-on-Trent Community Cohesion Strategy (2025), Appendix 3."
            if participation else "Listening-exercise participation by district: not loaded.")
 

@@ -27,10 +27,11 @@ def _file_key(path) -> tuple[str, int, int]:
         return str(path), 0, 0
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+# A resource cache: the bundle is read-only, so a warm rerun neither unpickles it nor reads the store.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _statuses(version: str | None, catalogue_key: tuple, manual_key: tuple, today_iso: str,
-              _catalogue, _observations) -> view.StatusBundle:
-    return view.compute_statuses(_catalogue, _observations, config.data_dir() / MANUAL_FILE_NAME,
+              _catalogue) -> view.StatusBundle:
+    return view.compute_statuses(_catalogue, ui.observations(), config.data_dir() / MANUAL_FILE_NAME,
                                  date.fromisoformat(today_iso))
 
 
@@ -49,11 +50,10 @@ def _open(priority_id: str) -> None:
 
 
 catalogue = ui.require_catalogue()
-observations = ui.observations()
 today = date.today()
 manual_path = config.data_dir() / MANUAL_FILE_NAME
 bundle = _statuses(ui.store_version(), _file_key(config.CATALOGUE_PATH), _file_key(manual_path), today.isoformat(),
-                   catalogue, observations)
+                   catalogue)
 ordered = sorted(catalogue.priorities, key=lambda p: p.number)
 priority_ids = [p.id for p in ordered]
 dimension_ids = [ALL] + [d.id for d in catalogue.dimensions]

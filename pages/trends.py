@@ -92,90 +92,93 @@ st.header(indicator.title)
 st.markdown(md(indicator.definition))
 _status_line(indicator, catalogue, observations)
 
-rows = hatecrime.with_month_ends(observations[observations["indicator_id"] == indicator.id])
-if controlled:  # police disclosure practice: small counts hidden on screen and in downloads
-    rows = hatecrime.suppress_small_counts(rows, threshold)
+def draw_indicator() -> None:
+    """The chart, takeaway, table, download, breakdowns and yearly counts of the chosen indicator."""
+    rows = hatecrime.with_month_ends(observations[observations["indicator_id"] == indicator.id])
+    if controlled:  # police disclosure practice: small counts hidden on screen and in downloads
+        rows = hatecrime.suppress_small_counts(rows, threshold)
 
-if rows.empty:
-    if indicator.unit == "assessment":
-        st.info("This indicator is a Delivery Group assessment, not a measured series; its status and "
-                "commentary are on the Priorities page.")
-    else:
-        where = f" Place the file at `{code(source.path)}` and run `python -m cohesion refresh`." \
-            if source and source.path else ""
-        st.info(f"No figures for this indicator are loaded yet.{where}")
-        if source and source.notes:
-            st.caption(md(source.notes))
-else:
-    choice = charts.choose_series(catalogue, rows)
-    headline = rows[rows["breakdown"] == ""]
-    extra = {}
-    if choice.other_areas:
-        picked = st.multiselect("Also show", list(choice.other_areas), format_func=lambda c: choice.other_areas[c],
-                                key=f"trends_extra_{indicator.id}")
-        extra = {c: choice.other_areas[c] for c in picked}
-    comparators = {**choice.comparators, **extra}
-    target = indicator.target if indicator.target.value is not None else None
-    sentence = takeaway.trend_takeaway(headline, indicator, primary_code=choice.primary_code,
-                                       comparators=comparators, target=target)
-    chart = charts.trend_chart(headline, indicator, primary_code=choice.primary_code or "", target=target,
-                               comparators=comparators)
-    st.altair_chart(chart, width="stretch", alt=sentence)
-    st.markdown(f"**Takeaway:** {md(sentence)}")
-    primary_rows = headline[headline["area_code"] == choice.primary_code]
-    if len(primary_rows):
-        st.caption("Recent trend: " + md(stats.recent_trend(primary_rows, unit=indicator.unit).sentence))
-    for row in primary_rows[primary_rows["value"].isna()].itertuples():
-        st.caption(f"{md(row.period)}: no figure ({md(row.status_note or 'no reason given')}).")
-    for row in headline[headline["series_break"] != ""].drop_duplicates("series_break").itertuples():
-        st.caption(f"Series break from {md(row.period)} ({md(row.area_name)}): {md(row.series_break)}")
-    for caveat in indicator.caveats:
-        st.caption(f"Caveat: {md(caveat)}")
-
-    table_tab, download_tab = st.tabs(["Table", "Download"])
-    with table_tab:
-        st.dataframe(downloads.table_view(rows, indicator, catalogue, primary_code=choice.primary_code),
-                     hide_index=True, width="stretch")
-    with download_tab:
-        st.download_button("Download CSV (with source, licence and period)",
-                           downloads.to_csv_bytes(downloads.download_frame(rows, indicator, catalogue,
-                                                                            primary_code=choice.primary_code)),
-                           file_name=f"{indicator.id}.csv", mime="text/csv", key="trends_download")
-        st.caption("Each row names its period, publisher, licence and attribution."
-                   + (f" Counts below {threshold} are suppressed." if controlled else ""))
-
-    # ------------------------------------------------------------ breakdowns
-    if choice.breakdown_groups:
-        st.subheader("Breakdowns")
-        group = st.selectbox("Break down by", choice.breakdown_groups, key=f"trends_group_{indicator.id}") \
-            if len(choice.breakdown_groups) > 1 else choice.breakdown_groups[0]
-        parts = rows[(rows["area_code"] == choice.primary_code)
-                     & rows["breakdown"].str.startswith(group + "=")]
-        if parts["period"].nunique() == 1:
-            st.altair_chart(charts.breakdown_bars(parts, indicator), width="stretch")
+    if rows.empty:
+        if indicator.unit == "assessment":
+            st.info("This indicator is a Delivery Group assessment, not a measured series; its status and "
+                    "commentary are on the Priorities page.")
         else:
-            st.altair_chart(charts.small_multiples(parts, indicator), width="content")
-        st.markdown(f"**Takeaway:** {md(takeaway.small_multiples_takeaway(parts, indicator))}")
+            where = f" Place the file at `{code(source.path)}` and run `python -m cohesion refresh`." \
+                if source and source.path else ""
+            st.info(f"No figures for this indicator are loaded yet.{where}")
+            if source and source.notes:
+                st.caption(md(source.notes))
+    else:
+        choice = charts.choose_series(catalogue, rows)
+        headline = rows[rows["breakdown"] == ""]
+        extra = {}
+        if choice.other_areas:
+            picked = st.multiselect("Also show", list(choice.other_areas), format_func=lambda c: choice.other_areas[c],
+                                    key=f"trends_extra_{indicator.id}")
+            extra = {c: choice.other_areas[c] for c in picked}
+        comparators = {**choice.comparators, **extra}
+        target = indicator.target if indicator.target.value is not None else None
+        sentence = takeaway.trend_takeaway(headline, indicator, primary_code=choice.primary_code,
+                                           comparators=comparators, target=target,
+                                           area_label=choice.primary_name or catalogue.place.name)
+        chart = charts.trend_chart(headline, indicator, primary_code=choice.primary_code or "", target=target,
+                                   comparators=comparators)
+        st.altair_chart(chart, width="stretch", alt=sentence)
+        st.markdown(f"**Takeaway:** {md(sentence)}")
+        primary_rows = headline[headline["area_code"] == choice.primary_code]
+        if len(primary_rows):
+            st.caption("Recent trend: " + md(stats.recent_trend(primary_rows, unit=indicator.unit).sentence))
+        for row in primary_rows[primary_rows["value"].isna()].itertuples():
+            st.caption(f"{md(row.period)}: no figure ({md(row.status_note or 'no reason given')}).")
+        for row in headline[headline["series_break"] != ""].drop_duplicates("series_break").itertuples():
+            st.caption(f"Series break from {md(row.period)} ({md(row.area_name)}): {md(row.series_break)}")
+        for caveat in indicator.caveats:
+            st.caption(f"Caveat: {md(caveat)}")
 
-    # ------------------------------------------------------------ hate crime measure
-    if controlled:
-        st.subheader("Reports per year and change on the previous year")
-        summary = hatecrime.annual_summary(hatecrime.local_rows(rows, choice.primary_code), threshold)
-        headline_summary = summary[(summary["breakdown"] == "") & (summary["area_code"] == choice.primary_code)]
-        st.markdown(md(hatecrime.change_sentence(headline_summary)))
-        view = summary.assign(breakdown=summary["breakdown"].replace("", "All").str.replace("strand=", ""))
-        st.dataframe(view[["area_name", "breakdown", "period", "count", "change_pct", "rate_per_1k", "note"]].rename(
-            columns={"area_name": "Area", "breakdown": "Strand", "period": "Year", "count": "Count",
-                     "change_pct": "% change on previous year", "rate_per_1k": "Rate per 1,000 residents",
-                     "note": "Note"}),
-            hide_index=True, width="stretch",
-            column_config={"% change on previous year": st.column_config.NumberColumn(format="%.1f%%"),
-                           "Rate per 1,000 residents": st.column_config.NumberColumn(format="%.2f"),
-                           "Count": st.column_config.NumberColumn(format="localized")})
+        table_tab, download_tab = st.tabs(["Table", "Download"])
+        with table_tab:
+            st.dataframe(downloads.table_view(rows, indicator, catalogue, primary_code=choice.primary_code),
+                         hide_index=True, width="stretch")
+        with download_tab:
+            st.download_button("Download CSV (with source, licence and period)",
+                               downloads.to_csv_bytes(downloads.download_frame(rows, indicator, catalogue,
+                                                                                primary_code=choice.primary_code)),
+                               file_name=f"{indicator.id}.csv", mime="text/csv", key="trends_download")
+            st.caption("Each row names its period, publisher, licence and attribution."
+                       + (f" Counts below {threshold} are suppressed." if controlled else ""))
 
-# ---------------------------------------------------------------- early warning (priority 7)
-if controlled:
-    st.header("Early warning: monthly counts")
+        # ------------------------------------------------------------ breakdowns
+        if choice.breakdown_groups:
+            st.subheader("Breakdowns")
+            group = st.selectbox("Break down by", choice.breakdown_groups, key=f"trends_group_{indicator.id}") \
+                if len(choice.breakdown_groups) > 1 else choice.breakdown_groups[0]
+            parts = rows[(rows["area_code"] == choice.primary_code)
+                         & rows["breakdown"].str.startswith(group + "=")]
+            if parts["period"].nunique() == 1:
+                st.altair_chart(charts.breakdown_bars(parts, indicator), width="stretch")
+            else:
+                st.altair_chart(charts.small_multiples(parts, indicator), width="content")
+            st.markdown(f"**Takeaway:** {md(takeaway.small_multiples_takeaway(parts, indicator))}")
+
+        # ------------------------------------------------------------ hate crime measure
+        if controlled:
+            st.subheader("Reports per year and change on the previous year")
+            summary = hatecrime.annual_summary(hatecrime.local_rows(rows, choice.primary_code), threshold)
+            headline_summary = summary[(summary["breakdown"] == "") & (summary["area_code"] == choice.primary_code)]
+            st.markdown(md(hatecrime.change_sentence(headline_summary)))
+            view = summary.assign(breakdown=summary["breakdown"].replace("", "All").str.replace("strand=", ""))
+            st.dataframe(view[["area_name", "breakdown", "period", "count", "change_pct", "rate_per_1k", "note"]].rename(
+                columns={"area_name": "Area", "breakdown": "Strand", "period": "Year", "count": "Count",
+                         "change_pct": "% change on previous year", "rate_per_1k": "Rate per 1,000 residents",
+                         "note": "Note"}),
+                hide_index=True, width="stretch",
+                column_config={"% change on previous year": st.column_config.NumberColumn(format="%.1f%%"),
+                               "Rate per 1,000 residents": st.column_config.NumberColumn(format="%.2f"),
+                               "Count": st.column_config.NumberColumn(format="localized")})
+
+
+def draw_early_warning() -> None:
+    """The control chart of monthly counts, or how to load the police export when there is none."""
     monthly = _monthly(ui.store_version(), observations)
     if monthly.empty:
         police = next((s for s in catalogue.sources if s.loader == "police_local_counts"), None)
@@ -228,3 +231,18 @@ if controlled:
                 "months close to a limit. No signals are raised where the baseline averages fewer than "
                 f"{spc.MIN_BASELINE_MEAN:g} reports a month: chance alone moves small counts a lot."
             )
+
+
+def guarded(what: str, draw) -> None:
+    """Run one section; a failure becomes a message there and the rest of the page still draws."""
+    try:
+        draw()
+    except Exception as exc:  # Streamlit's stop/rerun signals are BaseException and pass through
+        st.error(f"{what} could not be drawn ({type(exc).__name__}: {md(exc)}). Other sections are unaffected; "
+                 "the Data & sources page lists any problems with the loaded files.")
+
+
+guarded("The indicator chart", draw_indicator)
+if controlled:
+    st.header("Early warning: monthly counts")
+    guarded("The early-warning chart", draw_early_warning)

@@ -133,11 +133,12 @@ def test_control_chart_hides_small_counts_and_marks_signals_by_shape():
     counts = pd.DataFrame({"period": [str(p) for p in idx], "value": np.asarray(values, float),
                            "period_end": [p.to_timestamp(how="end") for p in idx]})
     result = spc.control_chart_data(counts, threshold=10)
-    spec = charts.control_chart(result, threshold=10).to_dict()
+    spec = charts.control_chart(result, threshold=10, title="Ward A").to_dict()
+    assert spec["title"]["text"] == "Ward A"
     point_layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
     assert point_layer["encoding"]["shape"]["field"] == "signal"
-    data = spec["datasets"][point_layer["data"]["name"]] if "data" in point_layer else \
-        spec["datasets"][spec["layer"][1].get("data", spec.get("data", {})).get("name")]
+    # Altair may hoist a layer's data to the top level; read it from wherever it sits.
+    data = spec["datasets"][point_layer.get("data", spec.get("data", {}))["name"]]
     shown = {row["period"]: row["shown"] for row in data}
     assert shown["2025-01"] == 65 and shown["2025-02"] is None  # 8 is below 10: hidden
     texts = {row["period"]: row["shown_text"] for row in data}

@@ -1,4 +1,5 @@
-"""The Fingertips recent-trend test: a worked example by hand, the drop-one check, bases from CIs."""
+"""The Fingertips recent-trend test (a worked example by hand, the drop-one check, bases from CIs) and
+the hate-crime measure (annual counts, change, rates, suppression)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from scipy import stats as sps
 
 from cohesion import tidy
-from cohesion.trends import stats
+from cohesion.trends import hatecrime, stats
 
 
 def series(values, *, n=None, lower=None, upper=None, breaks=None, start=2015) -> pd.DataFrame:
@@ -137,3 +138,89 @@ def test_pct_change():
     assert stats.pct_change(1570, 1578) == pytest.approx(-0.507, abs=1e-3)
     assert stats.pct_change(5, 0) is None
     assert stats.pct_change(math.nan, 3) is None
+
+
+# ------------------------------------------------------------------ hate crime measure
+
+def counts(periods, values, *, area="E05000001", name="Ward A", area_type="ward", population=None,
+           breakdown="") -> pd.DataFrame:
+    return tidy.conform(pd.DataFrame({
+        "period": periods, "value": values, "area_code": area, "area_name": name, "area_type": area_type,
+        "breakdown": breakdown, "unit": "count", "denominator": population if population else np.nan,
+        "source_id": "police_local_counts"}))
+
+
+def test_monthly_counts_sum_to_financial_years_with_change_and_rate():
+    months = [str(p) for p in pd.period_range("2023-04", "2025-03", freq="M")]
+    values = [20] * 12 + [25] * 12  # 240 in 2023/24, 300 in 2024/25
+    summary = hatecrime.annual_summary(counts(months, values, population=12000))
+    assert summary["period"].tolist() == ["2023/24", "2024/25"]
+    latest = summary.iloc[-1]
+    assert latest["count"] == 300 and latest["previous_count"] == 240
+    assert latest["change_pct"] == pytest.approx(25.0)
+    assert latest["rate_per_1k"] == pytest.approx(25.0)  # 300 / 12,000 * 1,000
+    assert hatecrime.change_sentence(summary) == (
+        "Ward A: 300 hate crimes in 2024/25, up 25.0% on 2023/24 (240); 25.00 per 1,000 residents.")
+
+
+def test_part_year_is_marked_and_not_compared():
+    months = [str(p) for p in pd.period_range("2023-04", "2024-06", freq="M")]
+    summary = hatecrime.annual_summary(counts(months, [20] * len(months)))
+    part = summary.set_index("period").loc["2024/25"]
+    assert part["note"] == "part year: 3 of 12 months" and np.isnan(part["change_pct"])
+
+
+def test_a_month_without_a_figure_leaves_no_annual_total():
+    months = [str(p) for p in pd.period_range("2023-04", "2024-03", freq="M")]
+    values = [20.0] * 11 + [np.nan]
+    summary = hatecrime.annual_summary(counts(months, values))
+    assert np.isnan(summary["count"].iloc[0])
+
+
+def test_small_annual_counts_are_suppressed_with_their_change_and_rate():
+    summary = hatecrime.annual_summary(counts(["2023/24", "2024/25"], [12, 7], population=5000), threshold=10)
+    latest = summary.iloc[-1]
+    assert np.isnan(latest["count"]) and np.isnan(latest["change_pct"]) and np.isnan(latest["rate_per_1k"])
+    assert latest["note"].startswith("suppressed: fewer than 10")
+    # The year after a suppressed year has no change either (it would reveal the hidden count).
+    summary = hatecrime.annual_summary(counts(["2023/24", "2024/25"], [7, 30]), threshold=10)
+    assert np.isnan(summary.iloc[-1]["change_pct"]) and summary.iloc[-1]["count"] == 30
+
+
+def test_threshold_is_configurable():
+    frame = counts(["2024/25"], [12])
+    assert np.isnan(hatecrime.suppress_small_counts(frame, 15)["value"].iloc[0])
+    assert hatecrime.suppress_small_counts(frame, 10)["value"].iloc[0] == 12
+
+
+def test_non_consecutive_years_are_not_called_year_on_year():
+    summary = hatecrime.annual_summary(counts(["2011/12", "2020/21"], [556, 801]))
+    assert np.isnan(summary.iloc[-1]["change_pct"])
+
+
+def test_monthly_period_end_is_the_month_not_a_financial_year():
+    frame = hatecrime.with_month_ends(counts(["2025-06", "2024/25"], [30, 300]))
+    assert frame["period_end"].dt.strftime("%Y-%m-%d").tolist() == ["2025-06-30", "2025-03-31"]
+
+
+def test_monthly_series_fills_missing_months_as_gaps():
+    rows = hatecrime.monthly_rows(counts(["2025-01", "2025-02", "2025-04"], [30, 31, 32]))
+    series = hatecrime.monthly_series(rows, "E05000001")
+    assert series["period"].tolist() == ["2025-01", "2025-02", "2025-03", "2025-04"]
+    assert np.isnan(series["value"].iloc[2])
+
+
+@pytest.mark.reference
+def test_real_home_office_file_gives_the_published_change(reference_data):
+    from cohesion.loaders.home_office import load_hate_crime
+
+    path = reference_data / "indicators" / "hate_crime_home_office" / \
+        "hate_crime_by_force_2017_18_to_2018_19_staffordshire.csv"
+    rows = load_hate_crime(path)
+    rows = rows[(rows["measure"] == "hate_crime_offences") & (rows["breakdown"] == "")]
+    summary = hatecrime.annual_summary(rows)
+    latest = summary.sort_values("period_end").iloc[-1]
+    # SOURCE.md: 1,578 (2017/18) and 1,570 (2018/19), a change of -0.5%.
+    assert latest["count"] == 1570 and latest["previous_count"] == 1578
+    assert latest["change_pct"] == pytest.approx(-0.507, abs=1e-3)
+    assert "down 0.5% on 2017/18 (1,578)" in hatecrime.change_sentence(summary)

@@ -93,10 +93,8 @@ def neighbourhoods(geo: GeoData) -> gpd.GeoDataFrame | None:
     units["civic_assets_score"] = np.nan
     if geo.cni is not None:
         cni = geo.cni.set_index("lsoa21_code")["civic_assets_score"]
-        if geo.lsoa21 is not None:
-            lsoa21_code = _assign(units[["lat", "lon"]], geo.lsoa21)
-        else:  # unchanged LSOAs kept their codes in 2021
-            lsoa21_code = units["code"]
+        # Without 2021 polygons fall back on codes: unchanged LSOAs kept their codes in 2021.
+        lsoa21_code = _assign(units[["lat", "lon"]], geo.lsoa21) if geo.lsoa21 is not None else units["code"]
         units["civic_assets_score"] = lsoa21_code.map(cni).to_numpy()
     units["ward_code"] = _assign(units[["lat", "lon"]], geo.wards) if geo.wards is not None else np.nan
     return units

@@ -8,7 +8,9 @@ the same spec renders identically on any machine.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 from typing import Any
 
 import altair as alt
@@ -22,6 +24,8 @@ CHART_WIDTH_PX = 520
 CHART_HEIGHT_PX = 170
 PRINT_FONT_SIZE = 11
 PNG_SCALE = 2  # 2x pixels, so print stays sharp at the size the PDF draws it
+PNG_CACHE_SIZE = 128  # about 40 charts per pack, ~15 KB each
+_PNG_CACHE: dict[str, bytes] = {}
 
 
 def _indicator_rows(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> tuple[pd.DataFrame, str]:
@@ -133,7 +137,13 @@ def screen_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id:
 def chart_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PNG_SCALE) -> bytes:
     """Render a chart (Altair or a Vega-Lite dict) to PNG with vl-convert: no browser, same everywhere."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
-    return vl_convert.vegalite_to_png(spec, scale=scale)
+    # Rendering is the slow part of a pack; the same spec always gives the same PNG, so keep a few.
+    key = hashlib.sha256(json.dumps([spec, scale], sort_keys=True, default=str).encode()).hexdigest()
+    if key not in _PNG_CACHE:
+        if len(_PNG_CACHE) >= PNG_CACHE_SIZE:
+            _PNG_CACHE.pop(next(iter(_PNG_CACHE)))
+        _PNG_CACHE[key] = vl_convert.vegalite_to_png(spec, scale=scale)
+    return _PNG_CACHE[key]
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -150,7 +150,7 @@ def view_for(lat: pd.Series, lon: pd.Series) -> pdk.ViewState:
     if lat.dropna().empty:
         return pdk.ViewState(latitude=54.0, longitude=-2.0, zoom=5)
     span = max(float(lat.max() - lat.min()), float(lon.max() - lon.min()) * 0.6, 0.01)
-    zoom = max(8.0, min(14.0, math.log2(360 / span) - 1.2))
+    zoom = max(8.0, min(14.0, math.log2(360 / span) - 0.8))
     return pdk.ViewState(latitude=float(lat.mean()), longitude=float(lon.mean()), zoom=round(zoom, 1))
 
 
@@ -162,8 +162,9 @@ def build_deck(points: list[dict], geojson: dict | None, view: pdk.ViewState, ba
                                 get_fill_color="properties.fill", get_line_color=[255, 255, 255, 200],
                                 line_width_min_pixels=1))
     layers.append(pdk.Layer("ScatterplotLayer", points, id="spaces", pickable=True, get_position=["lon", "lat"],
-                            get_fill_color="colour", get_radius=60, radius_min_pixels=4, radius_max_pixels=12,
-                            stroked=True, get_line_color=[255, 255, 255, 255], line_width_min_pixels=1))
+                            get_fill_color="colour", get_radius=70, radius_min_pixels=5, radius_max_pixels=14,
+                            # a dark rim keeps points visible on every choropleth colour
+                            stroked=True, get_line_color=[20, 20, 20, 255], line_width_min_pixels=1.5))
     tooltip = {"html": "{tooltip}", "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a",
                                               "fontSize": "13px", "border": "1px solid #999"}}
     return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip,

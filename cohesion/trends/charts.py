@@ -277,7 +277,7 @@ def control_chart(result: SpcResult, *, noun: str = "reports", threshold: int = 
         tooltip=tooltip)
     chart = alt.layer(limit_chart, line, points).properties(width=width, height=height)
     if title:
-        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or None, fontSize=FONT_SIZE + 2,
+        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined, fontSize=FONT_SIZE + 2,
                                                        anchor="start"))
     return chart.configure_view(stroke=None)
 

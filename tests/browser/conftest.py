@@ -94,8 +94,9 @@ def browser_page(browser: object) -> Iterator[object]:
 
 def wait_for_app(page: object, timeout_ms: int = 30000) -> None:
     """Wait until Streamlit has finished running the script (no 'Running...' indicator)."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)  # type: ignore[attr-defined]
+    # Every page starts with a title (h1); then wait for the run to finish and the page to settle.
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
     )
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    page.wait_for_timeout(800)  # type: ignore[attr-defined]

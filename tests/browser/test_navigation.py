@@ -1,0 +1,40 @@
+"""In a real browser: every page opens from its direct URL and shows its title, with no error box."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    ("/", "Headline indicators"),
+    ("/headlines", "Headline indicators"),
+    ("/priorities", "Priorities"),
+    ("/trends", "Trends"),
+    ("/spaces", "Community spaces"),
+    ("/meeting", "Meeting"),
+    ("/data", "Data & sources"),
+]
+
+
+@pytest.mark.parametrize(("path", "heading"), PAGES, ids=[p for p, _ in PAGES])
+def test_direct_url_opens_the_page(app_url: str, browser_page, path: str, heading: str, tmp_path: Path) -> None:
+    browser_page.goto(app_url + path)
+    wait_for_app(browser_page)
+    main = browser_page.locator("[data-testid='stMain']")
+    assert heading.lower() in main.inner_text().lower()
+    # No exception box and no traceback reached the screen.
+    assert browser_page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in main.inner_text()
+
+
+def test_sidebar_lists_every_page(app_url: str, browser_page) -> None:
+    browser_page.goto(app_url)
+    wait_for_app(browser_page)
+    nav = browser_page.locator("[data-testid='stSidebarNav']").inner_text()
+    for label in ("Headlines", "Priorities", "Trends", "Community spaces", "Meeting mode", "Data & sources"):
+        assert label in nav

@@ -1,0 +1,52 @@
+"""What only a real browser shows: the tiles as drawn, deep links and direct URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+from cohesion.catalogue import load_catalogue
+from cohesion.config import CATALOGUE_PATH
+from tests.browser.conftest import wait_for_app
+
+WORDS = ("Green", "Amber", "Red", "Grey", "Higher", "Similar", "Lower")
+
+
+@pytest.mark.browser
+def test_headlines_shows_every_headline_tile_with_a_status_word(app_url, browser_page):
+    page = browser_page
+    page.goto(app_url + "/")
+    wait_for_app(page)
+    page.wait_for_selector("text=headline indicators", timeout=30000)
+    for ind in load_catalogue(CATALOGUE_PATH).headline_indicators():
+        tile = page.locator(f".st-key-tile_{ind.id}")
+        tile.wait_for(timeout=30000)
+        text = tile.inner_text()
+        assert ind.title in text
+        assert any(f"{word}" in text for word in WORDS), text
+        assert "Confidence:" in text and "Source:" in text
+    assert page.locator("text=Page not found").count() == 0
+
+
+@pytest.mark.browser
+def test_priority_deep_link_opens_that_priority(app_url, browser_page):
+    page = browser_page
+    page.goto(app_url + "/priorities?priority=p07_tensions_early")
+    wait_for_app(page)
+    page.wait_for_selector("text=Priority 7: Spot and respond to community tensions early", timeout=30000)
+    assert "priority=p07_tensions_early" in page.url
+    # Opening another priority puts it in the address, so the link can be shared.
+    page.locator(".st-key-open_p02_community_life button").click()
+    page.wait_for_selector("text=Priority 2: Help more people take part in community life", timeout=30000)
+    page.wait_for_function("() => location.search.includes('priority=p02_community_life')", timeout=10000)
+
+
+@pytest.mark.browser
+def test_direct_priorities_url_lists_all_ten(app_url, browser_page):
+    page = browser_page
+    page.goto(app_url + "/priorities")
+    wait_for_app(page)
+    page.wait_for_selector("text=Strategy priorities", timeout=30000)
+    assert page.locator("text=Page not found").count() == 0
+    for p in load_catalogue(CATALOGUE_PATH).priorities:
+        box = page.locator(f".st-key-priority_{p.id}")
+        assert any(word in box.inner_text() for word in WORDS[:4])
