@@ -208,6 +208,8 @@ else:
         changes = need.ranking_changes(base, ranked)
         st.write("What-if: now thin: " + (", ".join(changes["now_thin"]) or "none")
                  + ". No longer thin: " + (", ".join(changes["no_longer_thin"]) or "none") + ".")
+        st.caption("Provision is ranked within the city, so a change in one place can move other areas across "
+                   "the lowest-third line too.")
 
 # --- postcode search ----------------------------------------------------------------------------
 st.subheader("Spaces near a postcode")

@@ -87,6 +87,11 @@ for p in ordered:
     with st.container(border=True, key=f"priority_{p.id}"):
         left, middle, right = st.columns([5, 6, 1.2], vertical_alignment="center")
         left.markdown(f"**{p.number}. {view.md_escape(p.title)}**")
+        if not ids and dimension != ALL:
+            # Nothing to assess in this dimension: say so plainly rather than show a Grey status.
+            left.markdown("No indicators in this dimension")
+            right.button("Open", key=f"open_{p.id}", on_click=_open, args=(p.id,), width="stretch")
+            continue
         left.markdown(view.status_html(result.status, result.coverage_text), unsafe_allow_html=True)
         middle.markdown(view.md_escape(result.sentence))
         if result.any_red:
@@ -102,7 +107,7 @@ detail = bundle.priorities[selected.id]
 st.header(f"Priority {selected.number}: {view.md_escape(selected.title)}", anchor="priority-detail")
 st.markdown(view.md_escape(selected.summary))
 st.markdown(view.status_html(detail.status, detail.coverage_text, large=True), unsafe_allow_html=True)
-st.markdown(view.md_escape(detail.sentence))
+st.markdown(view.md_escape(detail.sentence) + ("" if dimension == ALL else " *(whole priority, all dimensions)*"))
 shown = [i for i in catalogue.indicators_for_priority(selected.id) if i in in_dimension]
 if not shown:
     st.info("No indicators of this priority are in the chosen dimension.")

@@ -94,9 +94,9 @@ _status_line(indicator, catalogue, observations)
 
 def draw_indicator() -> None:
     """The chart, takeaway, table, download, breakdowns and yearly counts of the chosen indicator."""
-    rows = hatecrime.with_month_ends(observations[observations["indicator_id"] == indicator.id])
-    if controlled:  # police disclosure practice: small counts hidden on screen and in downloads
-        rows = hatecrime.suppress_small_counts(rows, threshold)
+    raw = hatecrime.with_month_ends(observations[observations["indicator_id"] == indicator.id])
+    # Police disclosure practice: small counts hidden on screen and in downloads.
+    rows = hatecrime.suppress_small_counts(raw, threshold) if controlled else raw
 
     if rows.empty:
         if indicator.unit == "assessment":
@@ -163,7 +163,8 @@ def draw_indicator() -> None:
         # ------------------------------------------------------------ hate crime measure
         if controlled:
             st.subheader("Reports per year and change on the previous year")
-            summary = hatecrime.annual_summary(hatecrime.local_rows(rows, choice.primary_code), threshold)
+            # From the unsuppressed rows: annual_summary applies its own (primary and secondary) suppression.
+            summary = hatecrime.annual_summary(hatecrime.local_rows(raw, choice.primary_code), threshold)
             headline_summary = summary[(summary["breakdown"] == "") & (summary["area_code"] == choice.primary_code)]
             st.markdown(md(hatecrime.change_sentence(headline_summary)))
             view = summary.assign(breakdown=summary["breakdown"].replace("", "All").str.replace("strand=", ""))

@@ -149,7 +149,11 @@ def test_small_ward_gets_no_flags_and_its_counts_are_hidden(monthly_store):
     shown = " ".join(texts(at)).replace("\\", "")
     assert "no early-warning flags" in shown and "Too few reports to judge" in shown
     assert "9 reports" not in shown
-    # The annual table hides the ward's small counts (the annual total of 23 would be shown).
-    table = next(d.value for d in at.dataframe if "Strand" in d.value.columns)
-    ward_rows = table[table["Area"] == "Test ward"]
-    assert not ward_rows.empty
+    # Every monthly ward count is below 10, so the table (like the download) shows none of them.
+    table = at.dataframe[0].value
+    ward = table[table["Area"] == "Test ward"]
+    assert len(ward) == 15 and ward["Value (count)"].isna().all()
+    assert ward["Note"].str.startswith("suppressed: fewer than 10").all()
+    # Its annual total (26 in 2024/25) is above the threshold and is shown.
+    annual = next(d.value for d in at.dataframe if "Strand" in d.value.columns)
+    assert 26 in annual[annual["Area"] == "Test ward"]["Count"].tolist()

@@ -224,3 +224,13 @@ def test_real_home_office_file_gives_the_published_change(reference_data):
     assert latest["count"] == 1570 and latest["previous_count"] == 1578
     assert latest["change_pct"] == pytest.approx(-0.507, abs=1e-3)
     assert "down 0.5% on 2017/18 (1,578)" in hatecrime.change_sentence(summary)
+
+
+def test_annual_total_suppressed_when_it_would_reveal_a_hidden_month():
+    months = [str(p) for p in pd.period_range("2023-04", "2024-03", freq="M")]
+    one_small = [20] * 11 + [4]  # total 224 minus the eleven shown months reveals the 4
+    summary = hatecrime.annual_summary(counts(months, one_small))
+    assert np.isnan(summary["count"].iloc[0])
+    assert "would reveal months below 10" in summary["note"].iloc[0]
+    all_small = [3, 1, 2, 4, 2, 1, 3, 2, 2, 1, 3, 2]  # nothing shown monthly; the total of 26 is safe
+    assert hatecrime.annual_summary(counts(months, all_small))["count"].iloc[0] == 26

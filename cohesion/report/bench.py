@@ -66,7 +66,7 @@ def bench() -> list[tuple[str, str]]:
     with_data = next((i.id for i in catalogue.indicators if charts.key_chart(catalogue, observations, i.id)), None)
     if with_data:
         spec = charts.key_chart(catalogue, observations, with_data)
-        render = _median(lambda: charts.vl_convert.vegalite_to_png(spec, scale=charts.PNG_SCALE), 5)
+        render = _median(lambda: charts.chart_png(spec), 5)
         out.append(("report: one chart rendered to PNG (vl-convert)", f"{_ms(render)} (median of 5)"))
 
     assessment = assess(catalogue, observations, today=today)

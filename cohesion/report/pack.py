@@ -61,7 +61,7 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
     story += _cover(catalogue, manifest, assessment, today)
     story += _headlines(catalogue, observations, assessment)
     story += _priorities_table(catalogue, assessment)
-    png_cache: dict[str, bytes | None] = {}
+    png_cache = charts.render_key_charts(catalogue, observations, [i.id for i in catalogue.indicators])
     for priority in catalogue.agenda():
         story += _priority_section(catalogue, observations, assessment, priority.id, actions,
                                    list(changes) if changes is not None else None, png_cache)
@@ -183,10 +183,7 @@ def _priorities_table(catalogue: Catalogue, assessment: Assessment) -> list:
 def _chart_block(catalogue: Catalogue, observations: pd.DataFrame, ind_id: str,
                  png_cache: dict[str, bytes | None]) -> list:
     st = styles()
-    if ind_id not in png_cache:
-        chart = charts.key_chart(catalogue, observations, ind_id)
-        png_cache[ind_id] = charts.chart_png(chart) if chart is not None else None
-    png = png_cache[ind_id]
+    png = png_cache.get(ind_id)
     ind = catalogue.indicator(ind_id)
     if png is None:
         return [para(f"{ind.title}: no published figures to chart yet.", st["small"]), Spacer(1, 3 * mm)]

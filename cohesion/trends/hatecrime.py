@@ -81,12 +81,13 @@ def financial_year_of(period_end: pd.Timestamp) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def to_annual(frame: pd.DataFrame) -> pd.DataFrame:
+def to_annual(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Annual rows per area and breakdown: monthly rows summed to financial years.
 
     Returns columns area_code, area_name, area_type, breakdown, period, period_end, count,
-    months (12 for a whole year; NaN for rows published as annual), denominator, source_id,
-    status_note. A year with a missing month has no total (a partial sum would understate it).
+    months (12 for a whole year; NaN for rows published as annual), hidden_sum (the total of the
+    year's months below `threshold`, which the page hides), denominator, source_id, status_note. A
+    year with a missing month has no total (a partial sum would understate it).
     """
     cols = ["area_code", "area_name", "area_type", "breakdown"]
     frame = with_month_ends(frame)
@@ -94,14 +95,16 @@ def to_annual(frame: pd.DataFrame) -> pd.DataFrame:
     annual = frame[~frame["period"].map(is_monthly)]
     parts = []
     if not annual.empty:
-        parts.append(annual.assign(count=annual["value"], months=np.nan)[
-            [*cols, "period", "period_end", "count", "months", "denominator", "source_id", "status_note"]])
+        parts.append(annual.assign(count=annual["value"], months=np.nan, hidden_sum=np.nan)[
+            [*cols, "period", "period_end", "count", "months", "hidden_sum", "denominator", "source_id",
+             "status_note"]])
     if not monthly.empty:
         m = monthly.assign(period=monthly["period_end"].map(financial_year_of))
         grouped = m.groupby([*cols, "period"], sort=False).agg(
             count=("value", lambda s: s.sum() if s.notna().all() else np.nan),
             months=("value", "count"),
             missing=("value", lambda s: int(s.isna().sum())),
+            hidden_sum=("value", lambda s: s[s < threshold].sum() if (s < threshold).any() else np.nan),
             denominator=("denominator", "last"),
             source_id=("source_id", "last"),
         ).reset_index()
@@ -113,8 +116,8 @@ def to_annual(frame: pd.DataFrame) -> pd.DataFrame:
             np.where(grouped["months"] < 12, partial, ""))
         parts.append(grouped.drop(columns="missing"))
     if not parts:
-        return pd.DataFrame(columns=[*cols, "period", "period_end", "count", "months", "denominator",
-                                     "source_id", "status_note"])
+        return pd.DataFrame(columns=[*cols, "period", "period_end", "count", "months", "hidden_sum",
+                                     "denominator", "source_id", "status_note"])
     return pd.concat(parts, ignore_index=True).sort_values([*cols, "period_end"]).reset_index(drop=True)
 
 
@@ -133,7 +136,7 @@ def annual_summary(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> p
     row per area, breakdown and year with columns: area_name, area_type, breakdown, period,
     count, previous_period, previous_count, change_pct, rate_per_1k, note.
     """
-    annual = to_annual(frame)
+    annual = to_annual(frame, threshold)
     rows = []
     for _key, group in annual.groupby(["area_code", "breakdown"], sort=False):
         group = group.sort_values("period_end")
@@ -141,8 +144,12 @@ def annual_summary(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> p
         for row in group.itertuples():
             whole = pd.isna(row.months) or row.months >= 12
             count = row.count
-            small = pd.notna(count) and count < threshold
-            note = suppressed_note(threshold) if small else str(row.status_note or "")
+            # Secondary suppression: if the hidden months add up to fewer than the threshold, the
+            # total would reveal them by subtraction from the months that are shown.
+            reveals = pd.notna(row.hidden_sum) and row.hidden_sum < threshold
+            small = pd.notna(count) and (count < threshold or reveals)
+            note = (f"suppressed: would reveal months below {threshold} by subtraction" if reveals and small
+                    else suppressed_note(threshold) if small else str(row.status_note or ""))
             shown = np.nan if small else count
             prev_ok = prev is not None and prev["whole"] and whole and _consecutive(prev["period"], row.period)
             change = None
