@@ -23,7 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("cohesion.report.cli:main", "build the board pack PDF (--out FILE.pdf)"),
     "spaces": ("cohesion.spaces.cli:main", "community spaces: `spaces check FILE`"),
     "geo": ("cohesion.geo.cli:main", "fetch or import boundaries, postcodes, deprivation"),
-    "meeting": ("cohesion.meeting.cli:main", "mark a meeting held, list actions"),
+    "meeting": ("cohesion.meeting.cli:main", "mark a meeting held, list actions, show what changed"),
 }
 
 

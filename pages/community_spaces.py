@@ -41,12 +41,12 @@ def _register_path() -> Path:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _geo(folder: str, _key: tuple) -> boundaries.GeoData:
+def _geo(folder: str, key: tuple) -> boundaries.GeoData:
     return boundaries.load_geo(Path(folder))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _collected(register: str, _reg_mtime: float, folder: str, geo_key: tuple) -> spaces_collect.Collected:
+def _collected(register: str, reg_mtime: float, folder: str, geo_key: tuple) -> spaces_collect.Collected:
     geo = _geo(folder, geo_key)
     area = spaces_collect.area_for(geo, place.code, place.name)
     return spaces_collect.collect(Path(register), geo, area)
@@ -83,6 +83,12 @@ def _deck(folder: str, geo_key: tuple, prep_key: tuple, level: str | None, measu
                                                       _simplified(folder, geo_key, level))
     located = spaces[spaces["status"] == "located"]
     return maps.build_deck(points, geojson, maps.view_for(located["lat"], located["lon"]), basemap), vmin, vmax
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _districts(prep_key: tuple, published: str, published_mtime: float) -> tuple[dict[str, float], pd.DataFrame]:
+    participation = participation_by_district(Path(published))
+    return participation, aggregate.district_summary(_prepared(*prep_key)[1], participation)
 
 
 def _swatches(table: pd.DataFrame) -> object:
@@ -178,7 +184,7 @@ if level and measure:
     legend_cols[1].caption(f"Areas: {maps.MEASURES[measure]['label']}, viridis scale (dark = low, yellow = high: "
                            f"{maps.MEASURES[measure]['higher']}); light grey = missing")
     legend_cols[1].dataframe(_swatches(bins), hide_index=True, width="stretch")
-    legend_cols[1].caption(f"Residents are {aggregate.POPULATION_NOTE}. Polygons simplified "
+    legend_cols[1].caption(f"Population: {aggregate.POPULATION_NOTE}. Polygons simplified "
                            f"({maps.SIMPLIFY_TOLERANCE_DEG}° ≈ 10 m) for display.")
 
 # --- where provision is thin --------------------------------------------------------------------
@@ -234,8 +240,9 @@ if query.strip():
 
 # --- postcode districts (works with no boundaries) ----------------------------------------------
 st.subheader("By postcode district")
-participation = participation_by_district(config.data_dir() / "published_figures.csv")
-districts = aggregate.district_summary(spaces, participation)
+participation, districts = _districts(prep_key, str(config.data_dir() / "published_figures.csv"),
+                                      _mtime(config.data_dir() / "published_figures.csv"))
+districts = districts.copy()  # the cached frame stays untouched
 districts["listening_participation_pct"] = [  # a missing share says so, never blank or zero
     "not published" if pd.isna(v) else f"{v:.1f}%" for v in districts["listening_participation_pct"]]
 st.dataframe(districts, hide_index=True, width="stretch", column_config={

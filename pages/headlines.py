@@ -69,7 +69,7 @@ for start in range(0, len(bundle.tiles), TILES_PER_ROW):
     for column, tile in zip(columns, bundle.tiles[start:start + TILES_PER_ROW], strict=False):
         with column, st.container(border=True, key=f"tile_{tile.indicator_id}"):
             st.markdown(f"#### {view.md_escape(tile.title)}")
-            st.markdown(view.status_html(tile.status, f"Confidence: {tile.confidence}", large=True),
+            st.markdown(view.status_html(tile.status, tile.detail, large=True),
                         unsafe_allow_html=True)
             label = f"Latest ({tile.period})" if tile.period and tile.value_text != "No data yet" else "Latest"
             not_comparable = bool(tile.change and tile.change.startswith("Not comparable"))

@@ -115,7 +115,7 @@ for ind in shown:
     r = bundle.results[ind.id]
     with st.container(border=True, key=f"indicator_{ind.id}"):
         st.markdown(f"**{view.md_escape(ind.title)}**")
-        st.markdown(view.status_html(r.status, f"Confidence: {r.confidence}"), unsafe_allow_html=True)
+        st.markdown(view.status_html(r.status, view.pill_detail(r)), unsafe_allow_html=True)
         st.markdown(view.md_escape(r.sentence))
         st.caption(view.md_escape(f"Rule: {r.rule}. Dimension: {catalogue.dimension(ind.dimension).title}. "
                                   f"Source: {catalogue.source(ind.source).publisher}."))
@@ -125,7 +125,9 @@ for ind in shown:
 
 st.divider()
 st.subheader("Priorities by cohesion dimension")
-st.caption("Each cell: status, and how many of its indicators are assessed. Blank: no indicators in that cell.")
+st.caption(view.md_escape(
+    "Each cell: status, and how many of its indicators are assessed. Blank: no indicators in that cell. Columns: "
+    + "; ".join(f"{d.id.replace('_', ' ').capitalize()} = {d.title}" for d in catalogue.dimensions) + "."))
 grid = view.grid_table(bundle.grid)
 st.dataframe(grid.style.map(view.grid_cell_css), width="stretch",
-             height=min(60 + 36 * len(grid), 460))
+             height=38 + 35 * len(grid))

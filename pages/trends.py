@@ -165,6 +165,8 @@ def draw_indicator() -> None:
             st.subheader("Reports per year and change on the previous year")
             # From the unsuppressed rows: annual_summary applies its own (primary and secondary) suppression.
             summary = hatecrime.annual_summary(hatecrime.local_rows(raw, choice.primary_code), threshold)
+            summary = summary.assign(_o=(summary["area_code"] != choice.primary_code).astype(int)) \
+                .sort_values("_o", kind="stable").drop(columns="_o")  # the place's own area first
             headline_summary = summary[(summary["breakdown"] == "") & (summary["area_code"] == choice.primary_code)]
             st.markdown(md(hatecrime.change_sentence(headline_summary)))
             view = summary.assign(breakdown=summary["breakdown"].replace("", "All").str.replace("strand=", ""))
@@ -215,8 +217,9 @@ def draw_early_warning() -> None:
                         width="stretch", alt=summary_text)
         st.markdown(f"**Takeaway:** {md(summary_text)}")
         for flag in reversed(result.flags):
-            s = style.style_for("Red" if flag.direction == "high" else "Grey")
-            st.markdown(f"- {s.symbol} {md(flag.sentence)}")
+            # Direction in a symbol and words (higher or lower than expected), never colour alone.
+            arrow = "▲ Higher than expected" if flag.direction == "high" else "▼ Lower than expected"
+            st.markdown(f"- **{arrow}:** {md(flag.sentence)}")
         notes = sorted({n for n in monthly[monthly["area_code"] == area]["status_note"] if n})
         if notes:
             st.caption("Notes in the data: " + md("; ".join(notes[:5])))

@@ -12,12 +12,10 @@ from cohesion import tidy
 from cohesion.catalogue import validate_file
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting import present
+from cohesion.meeting import snapshot as snapshots
 from cohesion.meeting.assess import Assessment, format_value, indicator_line
 from cohesion.meeting.diff import changes_for, diff_snapshots, summary_counts
-from cohesion.meeting.snapshot import (
-    IndicatorState, PriorityState, Snapshot, SnapshotError, latest_snapshot, list_snapshots, load_snapshot,
-    save_snapshot, take_snapshot,
-)
+from cohesion.meeting.snapshot import IndicatorState, PriorityState, Snapshot, SnapshotError
 from cohesion.status.result import PriorityResult, StatusResult
 
 
@@ -75,20 +73,20 @@ def test_no_figure_before_is_said_plainly() -> None:
 
 
 def test_snapshot_files_round_trip_atomically_and_latest_skips_damage(tmp_path: Path) -> None:
-    save_snapshot(BEFORE, tmp_path)
-    path = save_snapshot(AFTER, tmp_path)
+    snapshots.save_snapshot(BEFORE, tmp_path)
+    path = snapshots.save_snapshot(AFTER, tmp_path)
     assert path.name == "meeting-2026-03-12.json"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["meeting-2026-01-15.json", "meeting-2026-03-12.json"]
-    assert load_snapshot(path) == AFTER
-    assert latest_snapshot(tmp_path) == AFTER
-    assert latest_snapshot(tmp_path, before=date(2026, 3, 12)) == BEFORE  # on the day: compare with the last one
+    assert snapshots.load_snapshot(path) == AFTER
+    assert snapshots.latest_snapshot(tmp_path) == AFTER
+    assert snapshots.latest_snapshot(tmp_path, before=date(2026, 3, 12)) == BEFORE  # on the day: compare with the last one
     (tmp_path / "meeting-2026-04-01.json").write_text("{ torn", encoding="utf-8")
     problems: list[str] = []
-    assert latest_snapshot(tmp_path, problems=problems) == AFTER
+    assert snapshots.latest_snapshot(tmp_path, problems=problems) == AFTER
     assert problems and problems[0].startswith("meeting-2026-04-01.json: not a readable meeting snapshot")
     with pytest.raises(SnapshotError, match="meeting-2026-04-01.json"):
-        load_snapshot(tmp_path / "meeting-2026-04-01.json")
-    assert len(list_snapshots(tmp_path)) == 3
+        snapshots.load_snapshot(tmp_path / "meeting-2026-04-01.json")
+    assert len(snapshots.list_snapshots(tmp_path)) == 3
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +112,7 @@ def test_take_snapshot_uses_engine_results_and_flags(catalogue) -> None:
     assessment = Assessment(results={ind.id: result},
                             priorities={prio.id: PriorityResult(prio.id, "Green", 1.0, 1, 2, False, "Green: fine.")},
                             flags={ind.id: ["A flag sentence."]})
-    snap = take_snapshot(catalogue, assessment, tidy.empty_frame(), meeting_date=date(2026, 3, 12), store_version="v9")
+    snap = snapshots.take_snapshot(catalogue, assessment, tidy.empty_frame(), meeting_date=date(2026, 3, 12), store_version="v9")
     assert snap.indicators[ind.id] == IndicatorState("Green", "Green: on track.", 61.0, "2024/25", "%",
                                                      ("A flag sentence.",))
     assert snap.priorities[prio.id].status == "Green" and snap.store_version == "v9"
@@ -125,7 +123,7 @@ def test_without_the_engine_latest_values_still_come_from_the_data(catalogue) ->
     ind = catalogue.indicators[0]
     obs = _observations(catalogue, ind.id, {"2023/24": 40.0, "2024/25": 42.5, "2025/26": None})
     assessment = Assessment(engine_available=False, notices=["The status engine is not available in this build."])
-    snap = take_snapshot(catalogue, assessment, obs, meeting_date=date(2026, 3, 12), store_version=None)
+    snap = snapshots.take_snapshot(catalogue, assessment, obs, meeting_date=date(2026, 3, 12), store_version=None)
     state = snap.indicators[ind.id]
     assert (state.status, state.latest_value, state.latest_period) == ("Not assessed", 42.5, "2024/25")
     line = indicator_line(catalogue, assessment, obs, ind.id)

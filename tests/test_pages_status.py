@@ -36,7 +36,7 @@ def test_headlines_shows_every_headline_tile_with_status(isolated_data):
     assert len(at.metric) == len(headline)
     for ind in headline:
         assert any(ind.title.replace("(", "\\(").replace(")", "\\)") in t for t in shown), ind.title
-    pills = [t for t in shown if any(w in t for w in WORDS) and "Confidence:" in t]
+    pills = [t for t in shown if any(w in t for w in WORDS) and 'font-size:1.35rem;font-weight:600' in t]
     assert len(pills) == len(headline)
     # No data is "No data yet", never a zero.
     assert all(m.value != "0" for m in at.metric)

@@ -29,12 +29,14 @@ def spaces() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SPACES_COLUMNS)
 
 
-def test_points_exclude_sensitive_and_escape_text() -> None:
+def test_points_exclude_sensitive_and_carry_no_markup() -> None:
     records = maps.point_records(spaces())
     assert len(records) == 1
-    assert "<script>" not in records[0]["tooltip"] and "&lt;script&gt;" in records[0]["tooltip"]
+    fields = [records[0][f] for f in maps.TOOLTIP_FIELDS]
+    assert not any("<" in f or ">" in f for f in fields)
+    assert records[0]["title"] == "‹script›alert(1)‹/script›"
     with_lost = maps.point_records(spaces(), include_lost=True)
-    assert len(with_lost) == 2 and "lost space" in with_lost[1]["tooltip"]
+    assert len(with_lost) == 2 and "lost space" in with_lost[1]["line1"]
     assert all(abs(r["lat"] - 53.01) > 1e-9 for r in with_lost)  # the sensitive point never appears
     assert maps.point_records(spaces(), categories=["market"]) == []
 
@@ -44,7 +46,9 @@ def test_deck_json_has_no_sensitive_coordinates_and_basemap_switch() -> None:
     deck = maps.build_deck(maps.point_records(spaces(), include_lost=True), None, view, None)
     spec = json.loads(deck.to_json())
     assert "Refuge" not in deck.to_json() and "-2.11" not in deck.to_json()
-    assert spec.get("mapStyle") in (None, "")
+    # pydeck's "no basemap" sentinel, which Streamlit honours; a missing mapStyle would get CARTO tiles.
+    assert spec.get("mapStyle") == "__MAP_STYLE__" and "mapProvider" not in spec
+    assert "cartocdn" not in deck.to_json()
     online = maps.build_deck([], None, view, maps.BASEMAPS["carto-light"])
     assert "basemaps.cartocdn.com" in online.to_json()
 
@@ -59,14 +63,21 @@ def test_basemap_choice_reads_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert maps.basemap_choice()[0] == "carto-light"
 
 
-def test_choropleth_escapes_names_marks_missing_and_simplifies() -> None:
+def test_tooltip_template_is_the_only_markup() -> None:
+    # Every placeholder is a field each record and feature carries, so none is left unfilled.
+    for field in maps.TOOLTIP_FIELDS:
+        assert "{" + field + "}" in maps.TOOLTIP
+
+
+def test_choropleth_plain_names_marks_missing_and_simplifies() -> None:
     circle = shapely.Point(-2.1, 53.0).buffer(0.01, quad_segs=64)
     table = gpd.GeoDataFrame({"name": ["A & <B>", "C"], "spaces_per_1k": [1.5, np.nan], "population": [1500, 900]},
                              geometry=[circle, shapely.box(-2.0, 53.0, -1.99, 53.01)], crs=4326)
     geojson, vmin, vmax = maps.choropleth_geojson(table, "spaces_per_1k", "ward")
-    tips = [f["properties"]["tooltip"] for f in geojson["features"]]
-    assert "A &amp; &lt;B&gt;" in tips[0] and "1.50" in tips[0] and "1,500 residents" in tips[0]
-    assert "missing" in tips[1]
+    props = [f["properties"] for f in geojson["features"]]
+    assert props[0]["title"] == "A & ‹B›" and "1.50" in props[0]["line1"] and "1,500 residents" in props[0]["line2"]
+    assert "missing" in props[1]["line1"]
+    assert all(set(maps.TOOLTIP_FIELDS) <= set(p) for p in props)
     assert geojson["features"][1]["properties"]["fill"][:3] == [220, 220, 220]
     simplified = maps.simplify(table.geometry.values)
     assert shapely.get_num_coordinates(simplified[0]) < shapely.get_num_coordinates(circle) / 2

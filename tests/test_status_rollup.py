@@ -238,3 +238,11 @@ def test_real_cls_file_gives_red_for_satisfaction(isolated_data, with_reference)
     assert sat.status == "Red" and sat.latest_period == "2024/25"
     assert "57.7% in 2024/25 (95% CI 53.0 to 62.4)" in sat.sentence and "(70.0%)" in sat.sentence
     assert res["influence_local_decisions"].status == "Amber"  # 24.5 (20.8-28.7) vs 23.7: similar
+
+
+def test_pill_detail_gives_grey_reason_or_confidence():
+    from cohesion.status.view import pill_detail
+
+    assert pill_detail(result("a", "Grey", "stale")) == "Stale"
+    assert pill_detail(result("a", "Grey", "no_data")) == "No data yet"
+    assert pill_detail(StatusResult("a", "Red", "benchmark", "Red: x", "Medium")) == "Confidence: Medium"

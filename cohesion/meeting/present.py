@@ -26,6 +26,7 @@ MEETING_CSS = """
 .meeting-card .why {font-size: 1.3rem; line-height: 1.45; margin-top: 0.35rem;}
 .meeting-card .src {font-size: 1.0rem; color: #4D4D4D; margin-top: 0.35rem;}
 .meeting-card .flag {font-size: 1.2rem; margin-top: 0.35rem; font-weight: 600;}
+ul.why li {font-size: 1.25rem; line-height: 1.45;}
 .status-badge {display: inline-block; color: #FFFFFF; font-weight: 700; border-radius: 6px;
                padding: 0.15rem 0.6rem; font-size: 1.3rem; margin-right: 0.5rem;}
 .priority-head .status-badge {font-size: 1.8rem;}

@@ -123,6 +123,7 @@ def save_snapshot(snapshot: Snapshot, folder: Path | None = None) -> Path:
             handle.write(snapshot.to_json())
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the group's other accounts read it too
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -5,8 +5,11 @@
   spaces". Sensitive venues are never given to the browser at their point.
 - Areas: a GeoJsonLayer choropleth with a viridis scale (colour-blind safe, readable in grey),
   geometry simplified before it is sent to the browser (SIMPLIFY_TOLERANCE_DEG).
-- Tooltips: pydeck renders tooltip templates as HTML, so every name and label placed in the
-  data is `html.escape`d here, in one place.
+- Tooltips: the HTML structure lives only in the fixed template (TOOLTIP); data goes in plain
+  text fields (title, line1-line4). Streamlit (1.67) HTML-escapes every value it substitutes
+  into a pydeck tooltip, so escaping here as well would show "&amp;" on screen. As a second
+  guard, `plain` turns angle brackets in data into look-alike quotes, so no tag can ever form
+  even under a renderer that does not escape.
 - Basemap: COHESION_BASEMAP = carto-light (default, tokenless CARTO tiles), carto-road, or none
   (no tiles at all, for offline use). Tiles load in the browser asynchronously, so a slow or
   missing tile server never blocks the app; the layers draw regardless.
@@ -14,7 +17,7 @@
 
 from __future__ import annotations
 
-import html
+import json
 import math
 import os
 
@@ -94,9 +97,18 @@ def _fmt(measure: str, value: float) -> str:
         else MEASURES[measure]["fmt"].format(value)
 
 
+TOOLTIP_FIELDS = ("title", "line1", "line2", "line3", "line4")
+TOOLTIP = "<b>{title}</b><br/>{line1}<br/>{line2}<br/>{line3}<br/><i>{line4}</i>"
+
+
+def plain(value: object) -> str:
+    """Data text for a tooltip field: no angle brackets, so it can never become markup."""
+    return str(value).replace("<", "‹").replace(">", "›")
+
+
 def point_records(spaces: pd.DataFrame, categories: list[str] | None = None,
                   include_lost: bool = False) -> list[dict]:
-    """Records for the ScatterplotLayer: never a sensitive venue; every text field escaped."""
+    """Records for the ScatterplotLayer: never a sensitive venue; text fields are plain text."""
     show = (spaces["status"] == "located") & ~spaces["sensitive"]
     show &= spaces["is_open"] | include_lost
     if categories is not None:
@@ -104,14 +116,14 @@ def point_records(spaces: pd.DataFrame, categories: list[str] | None = None,
     chosen = spaces.loc[show]
     colours = [hex_to_rgba(CATEGORY_COLOURS.get(c, "#000000") if o else LOST_COLOUR, 230 if o else 150)
                for c, o in zip(chosen["category"], chosen["is_open"], strict=True)]
-    tips = [
-        f"<b>{html.escape(n)}</b><br/>{html.escape(c)}{'' if o else ' (closed: lost space)'}<br/>"
-        f"{html.escape(a)} {html.escape(p)}<br/>{html.escape(x)}<br/><i>{html.escape(s)}</i>"
-        for n, c, o, a, p, x, s in zip(chosen["name"], chosen["category"], chosen["is_open"], chosen["address"],
-                                       chosen["postcode"], chosen["access"], chosen["source"], strict=True)
+    return [
+        {"lon": float(lo), "lat": float(la), "colour": col, "title": plain(n),
+         "line1": plain(c) + ("" if o else " (closed: lost space)"), "line2": plain(f"{a} {p}".strip()),
+         "line3": plain(x), "line4": plain(s)}
+        for lo, la, col, n, c, o, a, p, x, s in zip(
+            chosen["lon"], chosen["lat"], colours, chosen["name"], chosen["category"], chosen["is_open"],
+            chosen["address"], chosen["postcode"], chosen["access"], chosen["source"], strict=True)
     ]
-    return [{"lon": float(lo), "lat": float(la), "colour": col, "tooltip": tip}
-            for lo, la, col, tip in zip(chosen["lon"], chosen["lat"], colours, tips, strict=True)]
 
 
 def simplify(geometries: np.ndarray, tolerance: float = SIMPLIFY_TOLERANCE_DEG) -> np.ndarray:
@@ -121,7 +133,7 @@ def simplify(geometries: np.ndarray, tolerance: float = SIMPLIFY_TOLERANCE_DEG) 
 
 def choropleth_geojson(table: pd.DataFrame, measure: str, label: str = "area",
                        simplified: np.ndarray | None = None) -> tuple[dict, float, float]:
-    """A FeatureCollection with fill colour and an escaped tooltip per area; (geojson, vmin, vmax)."""
+    """A FeatureCollection with fill colour and plain-text tooltip fields per area; (geojson, vmin, vmax)."""
     values = table[measure].astype(float)
     vmin, vmax = (float(values.min()), float(values.max())) if values.notna().any() else (0.0, 1.0)
     colours = viridis(values, vmin, vmax)
@@ -131,17 +143,14 @@ def choropleth_geojson(table: pd.DataFrame, measure: str, label: str = "area",
     for name, value, colour, geo_json, pop in zip(table["name"], values, colours, mapping,
                                                   table.get("population", pd.Series(np.nan, index=table.index)),
                                                   strict=True):
-        residents = "" if pd.isna(pop) else f"<br/>{int(pop):,} residents (mid-2015)"
-        tip = f"<b>{html.escape(str(name))}</b> ({html.escape(label)})<br/>{html.escape(MEASURES[measure]['label'])}: " \
-              f"{_fmt(measure, value)}{residents}"
-        features.append({"type": "Feature", "geometry": _loads(geo_json),
-                         "properties": {"fill": colour, "tooltip": tip}})
+        residents = "" if pd.isna(pop) else f"{int(pop):,} residents (mid-2015)"
+        features.append({"type": "Feature", "geometry": _loads(geo_json), "properties": {
+            "fill": colour, "title": plain(name), "line1": f"{label}: {MEASURES[measure]['label']}: "
+            f"{_fmt(measure, value)}", "line2": residents, "line3": "", "line4": ""}})
     return {"type": "FeatureCollection", "features": features}, vmin, vmax
 
 
 def _loads(text: str) -> dict:
-    import json
-
     return json.loads(text)
 
 
@@ -152,6 +161,24 @@ def view_for(lat: pd.Series, lon: pd.Series) -> pdk.ViewState:
     span = max(float(lat.max() - lat.min()), float(lon.max() - lon.min()) * 0.6, 0.01)
     zoom = max(8.0, min(14.0, math.log2(360 / span) - 0.8))
     return pdk.ViewState(latitude=float(lat.mean()), longitude=float(lon.mean()), zoom=round(zoom, 1))
+
+
+class CachedDeck(pdk.Deck):
+    """A Deck serialised once, compactly.
+
+    pydeck's own to_json indents its output, which forces Python's slow pure-Python JSON
+    encoder: with 10,000 points that alone took most of a rerun. The page caches the Deck, so
+    the compact JSON (C encoder) is computed once and reused on every warm rerun.
+    """
+
+    def to_json(self) -> str:
+        cached = self.__dict__.get("_cached_json")
+        if cached is None:
+            from pydeck.bindings.json_tools import default_serialize
+
+            cached = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+            self.__dict__["_cached_json"] = cached
+        return cached
 
 
 def build_deck(points: list[dict], geojson: dict | None, view: pdk.ViewState, basemap: str | None) -> pdk.Deck:
@@ -165,7 +192,11 @@ def build_deck(points: list[dict], geojson: dict | None, view: pdk.ViewState, ba
                             get_fill_color="colour", get_radius=70, radius_min_pixels=5, radius_max_pixels=14,
                             # a dark rim keeps points visible on every choropleth colour
                             stroked=True, get_line_color=[20, 20, 20, 255], line_width_min_pixels=1.5))
-    tooltip = {"html": "{tooltip}", "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a",
+    tooltip = {"html": TOOLTIP, "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a",
                                               "fontSize": "13px", "border": "1px solid #999"}}
-    return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip,
-                    map_provider="carto" if basemap else None, map_style=basemap)
+    if basemap:
+        return CachedDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider="carto",
+                          map_style=basemap)
+    # No tiles: map_provider=None with pydeck's default-style sentinel left in place. (An explicit
+    # map_style=None would let Streamlit fill in its own CARTO basemap.)
+    return CachedDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider=None)

@@ -36,7 +36,7 @@ GREY_REASON_TEXT = {
     "no_target": "No target", "stale": "Stale", "suppressed": "Suppressed",
 }
 __all__ = ["Tile", "build_tiles", "change_text", "data_as_of", "format_value", "grid_table", "md_escape",
-           "priority_rows", "sparkline_chart", "stale_flag", "status_html"]
+           "pill_detail", "priority_rows", "sparkline_chart", "stale_flag", "status_html"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Tile:
     colour: str
     sentence: str
     confidence: str
+    detail: str  # beside the pill: confidence, or the Grey reason
     value_text: str  # "57.7%", or "No data yet"
     period: str | None
     change: str | None  # "-8 (-0.5%) since 2017/18"
@@ -81,6 +82,13 @@ def status_html(status: str, detail: str = "", *, large: bool = False) -> str:
     if detail:
         pill += f' <span style="font-size:{size};font-weight:600">{html.escape(detail)}</span>'
     return pill
+
+
+def pill_detail(result: StatusResult) -> str:
+    """Text beside a status pill: the Grey reason in two words, else the confidence label."""
+    if result.status == "Grey":
+        return GREY_REASON_TEXT.get(result.grey_reason or "", "Not assessed")
+    return f"Confidence: {result.confidence}"
 
 
 def change_text(series: pd.DataFrame, unit: str) -> str | None:
@@ -147,7 +155,7 @@ def build_tiles(catalogue: Catalogue, results: dict[str, StatusResult], observat
         missing = None if has_value else _missing_reason(result, latest)
         tiles.append(Tile(
             indicator_id=ind.id, title=ind.title, status=result.status, symbol=style.symbol, colour=style.colour,
-            sentence=result.sentence, confidence=result.confidence,
+            sentence=result.sentence, confidence=result.confidence, detail=pill_detail(result),
             value_text=format_value(float(latest["value"]), ind.unit) if has_value else "No data yet",
             period=str(latest["period"]) if latest is not None else None,
             change=change_text(series, ind.unit), source=source, as_of=data_as_of(series),
@@ -210,11 +218,12 @@ def grid_table(grid: pd.DataFrame) -> pd.DataFrame:
         s = style_for(row["status"])
         return f"{s.symbol} {s.label} · {row['assessed']} of {row['total']}"
 
+    # Short column names (the dimension id, e.g. "Safety") keep five columns readable on a projector.
     text = grid.assign(cell=grid.apply(cell, axis=1), row=grid["priority_number"].astype(str) + ". " +
-                       grid["priority_title"])
-    table = text.pivot(index="row", columns="dimension_title", values="cell")
+                       grid["priority_title"], column=grid["dimension_id"].str.replace("_", " ").str.capitalize())
+    table = text.pivot(index="row", columns="column", values="cell")
     order = text.drop_duplicates("row")["row"].tolist()
-    columns = text.drop_duplicates("dimension_title")["dimension_title"].tolist()
+    columns = text.drop_duplicates("column")["column"].tolist()
     return table.loc[order, columns].rename_axis(index="Priority", columns=None)
 
 

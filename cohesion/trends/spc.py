@@ -222,6 +222,7 @@ def summary_sentence(result: SpcResult, area_name: str, noun: str = "reports") -
     if not result.flags:
         return (f"{area_name}, {span}: no unusual months; every month was within the expected range "
                 f"and no run or trend was found.")
-    latest = result.flags[-1]
+    order = {p: i for i, p in enumerate(result.points["period"])}
+    latest = max(result.flags, key=lambda f: (order.get(f.periods[-1], -1), -len(f.periods)))
     return (f"{area_name}, {span}: {len(result.flags)} signal(s) of special cause; the latest: "
             f"{latest.sentence}")

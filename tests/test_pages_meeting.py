@@ -1,0 +1,106 @@
+"""Meeting mode page, run through Streamlit's AppTest on a private copy of the data folder."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cohesion.catalogue import load_catalogue
+from cohesion.config import CATALOGUE_PATH
+from cohesion.meeting.actions import read_actions
+from cohesion.meeting.snapshot import IndicatorState, Snapshot, list_snapshots, load_snapshot, save_snapshot
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue(CATALOGUE_PATH)
+
+
+def _run(item: str | None = None) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    if item is not None:
+        at.query_params["item"] = item
+    at.switch_page("pages/meeting.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _html(at: AppTest) -> str:
+    return " ".join(str(el.proto.body) for el in at.get("html"))
+
+
+def test_opens_on_the_first_agenda_item_with_status_and_indicators(isolated_data: Path, catalogue) -> None:
+    at = _run()
+    first = catalogue.agenda()[0]
+    assert at.title[0].value == f"Priority {first.number}: {first.title}"
+    body = _html(at)
+    assert "Agenda item 1 of 10" in body
+    for ind in catalogue.indicators_for_priority(first.id):
+        assert ind.title.replace("&", "&amp;") in body
+    assert any(word in body for word in ("✔ Green", "▲ Amber", "✖ Red", "○ Grey", "Not assessed"))
+    assert "No earlier meeting has been marked as held" in at.info[0].value
+    assert [s.value for s in at.subheader][:1] == ["Changed since the last meeting"]
+
+
+def test_query_parameter_opens_that_priority_and_next_moves_on(isolated_data: Path, catalogue) -> None:
+    agenda = catalogue.agenda()
+    at = _run(agenda[2].id)
+    assert at.title[0].value == f"Priority {agenda[2].number}: {agenda[2].title}"
+    at.button[1].click().run()  # Next
+    assert at.query_params["item"] == agenda[3].id
+    assert at.title[0].value == f"Priority {agenda[3].number}: {agenda[3].title}"
+    at.button[0].click().run()  # Previous
+    assert at.title[0].value == f"Priority {agenda[2].number}: {agenda[2].title}"
+
+
+def test_unknown_item_says_so_and_shows_the_first(isolated_data: Path, catalogue) -> None:
+    at = _run("no_such_priority")
+    assert "'no_such_priority' is not on the agenda" in at.warning[0].value
+    assert at.title[0].value.startswith(f"Priority {catalogue.agenda()[0].number}:")
+
+
+def test_recording_an_action_appends_to_the_log_and_shows_it(isolated_data: Path, catalogue) -> None:
+    at = _run()
+    at.text_area[0].input("Circulate the draft plan to partners")
+    at.text_input[0].input("Cohesion lead")
+    at.date_input[0].set_value(date(2027, 1, 31))
+    at.button(key="FormSubmitter:action_form_" + catalogue.agenda()[0].id + "-Save to the action log").click().run()
+    assert not at.exception and not at.error
+    [action] = read_actions().actions
+    assert (action.text, action.owner, action.due) == ("Circulate the draft plan to partners", "Cohesion lead",
+                                                        "2027-01-31")
+    assert action.priority_id == catalogue.agenda()[0].id
+    table = at.dataframe[0].value
+    assert "Circulate the draft plan to partners" in table["What"].tolist()
+
+
+def test_an_action_without_owner_is_refused_with_the_field_named(isolated_data: Path, catalogue) -> None:
+    at = _run()
+    at.text_area[0].input("Someone should do something")
+    at.button(key="FormSubmitter:action_form_" + catalogue.agenda()[0].id + "-Save to the action log").click().run()
+    assert "owner: an action needs an owner" in at.error[0].value
+    assert read_actions().actions == []
+
+
+def test_mark_held_saves_a_snapshot_and_changes_show_next_time(isolated_data: Path, catalogue) -> None:
+    at = _run()
+    next(b for b in at.button if b.label == "Mark meeting as held").click().run()
+    assert "marked as held" in at.success[0].value
+    [path] = list_snapshots()
+    snap = load_snapshot(path)
+    assert snap.meeting_date == date.today().isoformat()
+    assert set(snap.indicators) == {i.id for i in catalogue.indicators}
+    # An earlier meeting where the first priority's first indicator stood differently:
+    first = catalogue.agenda()[0]
+    ind = catalogue.indicators_for_priority(first.id)[0]
+    save_snapshot(Snapshot("2000-01-01", "2000-01-01T18:00:00+00:00", None,
+                           {ind.id: IndicatorState("Made-up earlier status", "", None, None, ind.unit)}))
+    path.unlink()
+    at = _run()
+    assert at.subheader[0].value == "Changed since the meeting on 2000-01-01"
+    assert "Indicator status moved" in _html(at)
