@@ -1,4 +1,9 @@
-"""Entry point: `streamlit run dashboard.py`. Declares the pages; each page file draws itself."""
+"""Entry point: `streamlit run dashboard.py`. Declares the pages; each page file draws itself.
+
+Each page's url_path equals its file name in pages/, and every page calls
+`ui.through_entry_point()` first, so a deep link on a freshly started server is still served
+through this navigation (see that function for why).
+"""
 
 import streamlit as st
 
@@ -11,13 +16,13 @@ PAGES = {
         st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
     ],
     "Places": [
-        st.Page("pages/community_spaces.py", title="Community spaces", icon=":material/map:", url_path="spaces"),
+        st.Page("pages/spaces.py", title="Community spaces", icon=":material/map:", url_path="spaces"),
     ],
     "Meetings": [
         st.Page("pages/meeting.py", title="Meeting mode", icon=":material/co_present:", url_path="meeting"),
     ],
     "About the data": [
-        st.Page("pages/data_sources.py", title="Data & sources", icon=":material/database:", url_path="data"),
+        st.Page("pages/data.py", title="Data & sources", icon=":material/database:", url_path="data"),
     ],
 }
 

@@ -124,7 +124,8 @@ def core_bench() -> list[tuple[str, str]]:
                     f"{_median_ms(lambda: refresh(progress=lambda _m: None), 5):.0f} ms (median of 5)"))
     with temporary_data_dir(with_shipped=False) as data:
         catalogue_path = generate_national_scale(data)
-        rows = sum(1 for _ in open(data / "published_figures.csv", encoding="utf-8")) - 1
+        with (data / "published_figures.csv").open(encoding="utf-8") as handle:
+            rows = sum(1 for _ in handle) - 1
         start = time.perf_counter()
         refresh(catalogue_path, progress=lambda _m: None)
         seconds = time.perf_counter() - start

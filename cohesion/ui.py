@@ -7,7 +7,9 @@ the next rerun and a warm rerun reads nothing from disk.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -15,23 +17,44 @@ import streamlit as st
 from cohesion import config, store
 from cohesion.catalogue import Catalogue, Problem, validate_file
 
+if TYPE_CHECKING:
+    from cohesion.status.view import StatusBundle
 
-def _file_key(path: Path) -> tuple[str, float, int]:
+
+def through_entry_point() -> None:
+    """Make sure this page runs inside dashboard.py's navigation; call it first on every page.
+
+    Streamlit keeps its older "pages/ folder" mode until some session has run st.navigation. On a
+    freshly started server, a shared link such as /trends would then run pages/trends.py on its
+    own (file-name menu, no page config). Switching the mode off and rerunning sends the same
+    request through dashboard.py, which serves the same page (page ids come from the URL path,
+    and each page's url_path equals its file name). This touches one Streamlit internal; the
+    browser test `test_deep_link_on_a_freshly_started_server...` guards it across upgrades.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def file_key(path: Path) -> tuple[str, int, int]:
+    """A cache key that changes when the file changes (path, mtime in ns, size)."""
     try:
         stat = path.stat()
-        return str(path), stat.st_mtime, stat.st_size
+        return str(path), stat.st_mtime_ns, stat.st_size
     except FileNotFoundError:
-        return str(path), 0.0, 0
+        return str(path), 0, 0
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _catalogue_cached(key: tuple[str, float, int]) -> tuple[Catalogue | None, list[Problem]]:
+def _catalogue_cached(key: tuple[str, int, int]) -> tuple[Catalogue | None, list[Problem]]:
     return validate_file(Path(key[0]))
 
 
 def catalogue_and_problems() -> tuple[Catalogue | None, list[Problem]]:
     """The validated catalogue (or None) and its problems, cached on the file's mtime."""
-    return _catalogue_cached(_file_key(config.CATALOGUE_PATH))
+    return _catalogue_cached(file_key(config.CATALOGUE_PATH))
 
 
 def require_catalogue() -> Catalogue:
@@ -54,7 +77,10 @@ def show_catalogue_problems(problems: list[Problem]) -> None:
     )
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+# A resource cache, not a data cache: a data cache would unpickle the whole table on every
+# rerun (600 ms at national scale). Callers must treat the frame as read-only (pandas
+# copy-on-write makes filtered frames independent copies).
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _observations_cached(version: str | None, root: str) -> pd.DataFrame:
     return store.read_observations(version, Path(root))
 
@@ -85,3 +111,22 @@ def _manifest_cached(version: str | None, root: str) -> store.Manifest | None:
 
 def manifest() -> store.Manifest | None:
     return _manifest_cached(store_version(), str(config.store_dir()))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _statuses_cached(version: str | None, catalogue_key: tuple, manual_key: tuple, today_iso: str,
+                     _catalogue: Catalogue) -> StatusBundle:
+    from cohesion.status.view import compute_statuses
+
+    return compute_statuses(_catalogue, observations(), Path(manual_key[0]), date.fromisoformat(today_iso))
+
+
+def statuses(catalogue: Catalogue, today: date | None = None) -> StatusBundle:
+    """Every indicator's, priority's and dimension's status, cached per store version, catalogue,
+    manual-status file and day (a status can turn stale overnight). Read-only."""
+    from cohesion.status.manual import MANUAL_FILE_NAME
+
+    today = today or date.today()
+    manual_path = config.data_dir() / MANUAL_FILE_NAME
+    return _statuses_cached(store_version(), file_key(config.CATALOGUE_PATH), file_key(manual_path),
+                            today.isoformat(), catalogue)

@@ -10,43 +10,41 @@ from datetime import date
 
 import streamlit as st
 
-from cohesion import config, ui
+from cohesion import ui
+from cohesion.catalogue import CatalogueError
 from cohesion.status import view
-from cohesion.status.manual import MANUAL_FILE_NAME
 from cohesion.style import STATUS_STYLES
+
+ui.through_entry_point()
 
 TILES_PER_ROW = 3  # three readable tiles across a projector at 1600 px
 
 
-def _file_key(path) -> tuple[str, int, int]:
-    try:
-        stat = path.stat()
-        return str(path), stat.st_mtime_ns, stat.st_size
-    except FileNotFoundError:
-        return str(path), 0, 0
+def _board_pack_section() -> None:
+    """Build the board pack on request (a few seconds), then offer it for download."""
+    st.subheader("Board pack")
+    if st.button("Prepare board pack (PDF)", help="Builds the PDF for the Future 100 Mission Board (a few seconds)"):
+        from cohesion.report.pack import build_current_pack
 
-
-# A resource cache: the bundle is read-only, so a warm rerun neither unpickles it nor reads the store.
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _statuses(version: str | None, catalogue_key: tuple, manual_key: tuple, today_iso: str,
-              _catalogue) -> view.StatusBundle:
-    return view.compute_statuses(_catalogue, ui.observations(), config.data_dir() / MANUAL_FILE_NAME,
-                                 date.fromisoformat(today_iso))
-
-
-def _board_pack_button(catalogue) -> None:
-    """Board-pack download, when that feature is installed. Marked spot for the board-pack snippet."""
-    try:
-        from cohesion.report import build_board_pack  # noqa: F401
-    except ImportError:
-        return
+        with st.spinner("Building the board pack: rendering charts..."):
+            try:
+                pdf, warnings = build_current_pack(today=date.today())
+            except CatalogueError as exc:
+                st.error(f"The board pack cannot be built: the catalogue has {len(exc.problems)} problem(s); "
+                         "see the Data & sources page.")
+            else:
+                st.session_state["board_pack"] = (date.today().isoformat(), pdf, warnings)
+    if "board_pack" in st.session_state:
+        made_on, pdf, warnings = st.session_state["board_pack"]
+        for warning in warnings:
+            st.warning(warning)
+        st.download_button("Download board pack (PDF)", data=pdf, file_name=f"board-pack-{made_on}.pdf",
+                           mime="application/pdf", icon=":material/download:", on_click="ignore")
 
 
 catalogue = ui.require_catalogue()
 today = date.today()
-manual_path = config.data_dir() / MANUAL_FILE_NAME
-bundle = _statuses(ui.store_version(), _file_key(config.CATALOGUE_PATH), _file_key(manual_path), today.isoformat(),
-                   catalogue)
+bundle = ui.statuses(catalogue, today)
 
 st.title(f"{catalogue.place.name}: headline indicators")
 st.markdown(
@@ -88,5 +86,5 @@ for start in range(0, len(bundle.tiles), TILES_PER_ROW):
                 st.markdown(f"*Delivery Group:* {view.md_escape(tile.commentary)}")
             st.caption(view.md_escape(f"Source: {tile.source}. {tile.as_of}. Next release: {tile.next_release}"))
 
-_board_pack_button(catalogue)
+_board_pack_section()
 st.caption(view.md_escape(f"Statuses as on {today:%d %B %Y}. Open Priorities to see every indicator by priority."))

@@ -18,6 +18,8 @@ from cohesion.meeting import diff, present, snapshot
 from cohesion.meeting.assess import Assessment, assess, indicator_line, priority_line
 from cohesion.report.charts import meeting_chart_spec
 
+ui.through_entry_point()
+
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _assessment(version: str | None, catalogue_mtime: float, today_iso: str, _catalogue, _observations) -> Assessment:

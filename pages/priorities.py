@@ -11,28 +11,13 @@ from datetime import date
 
 import streamlit as st
 
-from cohesion import config, ui
+from cohesion import ui
 from cohesion.status import ROLL_UP_RULE_TEXT, view
-from cohesion.status.manual import MANUAL_FILE_NAME
 from cohesion.status.rollup import combine
 
+ui.through_entry_point()
+
 ALL = "all"
-
-
-def _file_key(path) -> tuple[str, int, int]:
-    try:
-        stat = path.stat()
-        return str(path), stat.st_mtime_ns, stat.st_size
-    except FileNotFoundError:
-        return str(path), 0, 0
-
-
-# A resource cache: the bundle is read-only, so a warm rerun neither unpickles it nor reads the store.
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _statuses(version: str | None, catalogue_key: tuple, manual_key: tuple, today_iso: str,
-              _catalogue) -> view.StatusBundle:
-    return view.compute_statuses(_catalogue, ui.observations(), config.data_dir() / MANUAL_FILE_NAME,
-                                 date.fromisoformat(today_iso))
 
 
 def _sync_address(key: str, param: str) -> None:
@@ -51,9 +36,7 @@ def _open(priority_id: str) -> None:
 
 catalogue = ui.require_catalogue()
 today = date.today()
-manual_path = config.data_dir() / MANUAL_FILE_NAME
-bundle = _statuses(ui.store_version(), _file_key(config.CATALOGUE_PATH), _file_key(manual_path), today.isoformat(),
-                   catalogue)
+bundle = ui.statuses(catalogue, today)
 ordered = sorted(catalogue.priorities, key=lambda p: p.number)
 priority_ids = [p.id for p in ordered]
 dimension_ids = [ALL] + [d.id for d in catalogue.dimensions]

@@ -14,6 +14,8 @@ import streamlit as st
 from cohesion import style, ui
 from cohesion.trends import charts, downloads, hatecrime, spc, stats, takeaway
 
+ui.through_entry_point()
+
 MD_SPECIALS = "\\`*_{}[]<>()#+-.!|$~:"
 
 
@@ -137,8 +139,10 @@ def draw_indicator() -> None:
 
         table_tab, download_tab = st.tabs(["Table", "Download"])
         with table_tab:
-            st.dataframe(downloads.table_view(rows, indicator, catalogue, primary_code=choice.primary_code),
-                         hide_index=True, width="stretch")
+            table = downloads.table_view(rows, indicator, catalogue, primary_code=choice.primary_code)
+            fmt = {"%": "%.1f", "count": "localized"}.get(indicator.unit, "%.2f")
+            st.dataframe(table, hide_index=True, width="stretch",
+                         column_config={c: st.column_config.NumberColumn(format=fmt) for c in table.columns[3:6]})
         with download_tab:
             st.download_button("Download CSV (with source, licence and period)",
                                downloads.to_csv_bytes(downloads.download_frame(rows, indicator, catalogue,
@@ -199,7 +203,7 @@ def draw_early_warning() -> None:
         areas = monthly.drop_duplicates("area_code").set_index("area_code")
         c1, c2, c3 = st.columns([2, 1, 1])
         area = c1.selectbox("Area", list(areas.index), key="ew_area",
-                            format_func=lambda c: f"{areas.loc[c, 'area_name']} ({areas.loc[c, 'area_type']})")
+                            format_func=lambda c: f"{areas.loc[c, 'area_name']} ({str(areas.loc[c, 'area_type']).replace('_', ' ')})")
         measures = monthly[monthly["area_code"] == area]["indicator_id"].unique().tolist()
         measure = c2.selectbox("Measure", measures, key="ew_measure",
                                format_func=lambda i: catalogue.indicator(i).title if i in ids else i)

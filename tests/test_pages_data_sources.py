@@ -15,7 +15,7 @@ def _app() -> AppTest:
 
 def test_data_sources_page_lists_sources_and_offers_download(isolated_data: Path) -> None:
     at = _app()
-    at.switch_page("pages/data_sources.py").run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     assert at.title[0].value == "Data & sources"
     sources = at.dataframe[0].value
@@ -31,7 +31,7 @@ def test_broken_published_table_is_reported_not_crashed(isolated_data: Path) -> 
     lines = table.read_text(encoding="utf-8").splitlines()
     table.write_text("\n".join(lines[:3] + ["listening_exercise,x,someday" + "," * 17] + lines[3:]) + "\n", encoding="utf-8")
     at = _app()
-    at.switch_page("pages/data_sources.py").run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "published_figures.csv, row 4, column 'area_code'" in errors
@@ -43,7 +43,7 @@ def test_broken_catalogue_shows_problems_on_every_page(isolated_data: Path, tmp_
                    encoding="utf-8")
     monkeypatch.setattr(config, "CATALOGUE_PATH", bad)
     at = _app()
-    at.switch_page("pages/data_sources.py").run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     assert "indicator catalogue has 1 problem" in at.error[0].value
     assert "unknown dimension 'danger'" in at.dataframe[0].value["problem"].iloc[0]

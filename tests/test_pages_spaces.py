@@ -15,7 +15,7 @@ from cohesion.geo.fetch import Place, import_folder
 from cohesion.spaces.register import REGISTER_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = "pages/community_spaces.py"
+PAGE = "pages/spaces.py"
 
 
 @pytest.fixture(scope="module")

@@ -83,3 +83,10 @@ def test_participation_shares(tmp_path: Path) -> None:
                   "value": ["27.4", "21.2", "5"]}).to_csv(path, index=False)
     assert participation_by_district(path) == {"ST1": 27.4, "ST4": 21.2}
     assert participation_by_district(tmp_path / "absent.csv") == {}
+
+
+def test_participation_citation_from_the_shipped_table() -> None:
+    from cohesion.spaces.indicator import participation_citation
+
+    citation = participation_citation(REPO / "data" / "published_figures.csv")
+    assert "Community Cohesion Strategy (2025)" in citation and "Appendix 3" in citation

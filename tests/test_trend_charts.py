@@ -224,3 +224,11 @@ def test_police_counts_are_suppressed_in_downloads():
 @pytest.mark.parametrize("unit,expected", [("%", ".1f"), ("count", ",.0f"), ("mean score (0-10)", ".2f")])
 def test_value_format(unit, expected):
     assert charts.value_format(unit) == expected
+
+
+def test_takeaway_names_a_score_unit_once():
+    rows = frame().assign(unit="mean score (0-10)")
+    rows["value"] = rows["value"] / 10
+    text = takeaway.trend_takeaway(rows, indicator(unit="mean score (0-10)"), primary_code=PLACE)
+    assert text.startswith("Testtown: 6.40 (mean score, 0-10) in 2023/24")
+    assert text.count("mean score") == 1

@@ -29,7 +29,7 @@ from cohesion.geo.postcodes import PostcodeLookup, normalise_postcodes
 
 GEOCODE_N = 100_000
 PAGE_POINTS = 10_000
-PAGE = "pages/community_spaces.py"
+PAGE = "pages/spaces.py"
 
 
 def _median_ms(action: Callable[[], object], repeat: int) -> float:

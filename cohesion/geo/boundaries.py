@@ -4,7 +4,8 @@
 (GeoParquet for polygons, parquet for tables), each with a code and a name, trimmed to the
 place. The page then reads only these, through `load_geo`, and says what is missing.
 
-Vintages matter: wards changed in May 2023 (37 to 34 in Stoke-on-Trent). IMD 2019 and its
+Vintages matter: ward boundaries change (37 wards became 34 in May 2023 in the first place this
+was built for). IMD 2019 and its
 populations are on 2011 LSOAs; the current wards are reached from LSOA centroids or postcodes,
 never by matching ward names.
 """

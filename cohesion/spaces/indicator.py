@@ -80,7 +80,23 @@ def load_spaces_indicator(path: Path) -> pd.DataFrame:
     return tidy.conform(pd.DataFrame(rows))
 
 
-def participation_by_district(path: Path, measure: str = "listening_participation_share") -> dict[str, float]:
+PARTICIPATION_MEASURE = "listening_participation_share"
+
+
+def participation_citation(path: Path, measure: str = PARTICIPATION_MEASURE) -> str:
+    """'Publisher, publication, section' of the participation rows, as the table cites them."""
+    if not path.exists():
+        return ""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = table[table.get("measure", pd.Series(dtype=str)) == measure]
+    if rows.empty:
+        return ""
+    first = rows.iloc[0]
+    return ", ".join(str(first.get(c, "")).strip() for c in ("publisher", "publication", "table_or_section")
+                     if str(first.get(c, "")).strip())
+
+
+def participation_by_district(path: Path, measure: str = PARTICIPATION_MEASURE) -> dict[str, float]:
     """District -> listening-exercise participation share (%) from the published-figures table.
 
     Rows look like breakdown `postcode_district=ST1`; an absent file or measure gives {} (the

@@ -35,8 +35,9 @@ BASEMAPS: dict[str, str | None] = {
     "none": None,
 }
 DEFAULT_BASEMAP = "carto-light"
-# ~0.0001 degrees is about 7 m east-west and 11 m north-south here: invisible at city zoom, and
-# it cuts the LSOA polygons' vertices by well over half before they go to the browser.
+# 0.0001 degrees is about 7 m east-west and 11 m north-south here: invisible at city zoom. The
+# publishers' generalised (BGC) files lose about 10% of their vertices to it; full-resolution (BFC)
+# files, as `geo fetch` downloads for 2011 LSOAs, lose far more.
 SIMPLIFY_TOLERANCE_DEG = 0.0001
 
 # Okabe-Ito (8) then Tol "muted" extras: distinguishable with the common colour-vision deficiencies.
@@ -154,13 +155,20 @@ def _loads(text: str) -> dict:
     return json.loads(text)
 
 
-def view_for(lat: pd.Series, lon: pd.Series) -> pdk.ViewState:
-    """A view centred on the points with a zoom that fits a city."""
-    if lat.dropna().empty:
+def view_for(lat: pd.Series, lon: pd.Series, height_px: int = 620, width_px: int = 1100) -> pdk.ViewState:
+    """A view centred on the middle of the given extent, zoomed so all of it fits the map box."""
+    lat, lon = lat.dropna(), lon.dropna()
+    if lat.empty:
         return pdk.ViewState(latitude=54.0, longitude=-2.0, zoom=5)
-    span = max(float(lat.max() - lat.min()), float(lon.max() - lon.min()) * 0.6, 0.01)
-    zoom = max(8.0, min(14.0, math.log2(360 / span) - 0.8))
-    return pdk.ViewState(latitude=float(lat.mean()), longitude=float(lon.mean()), zoom=round(zoom, 1))
+    mid_lat = (float(lat.min()) + float(lat.max())) / 2
+    mid_lon = (float(lon.min()) + float(lon.max())) / 2
+    lat_span = max(float(lat.max() - lat.min()), 0.005)
+    lon_span = max(float(lon.max() - lon.min()), 0.005)
+    # Web Mercator: 512 px span 360 degrees of longitude at zoom 0; latitude shrinks by cos(lat).
+    fit_h = math.log2(height_px * 360 * math.cos(math.radians(mid_lat)) / (512 * lat_span))
+    fit_w = math.log2(width_px * 360 / (512 * lon_span))
+    zoom = max(5.0, min(15.0, min(fit_h, fit_w) - 0.15))
+    return pdk.ViewState(latitude=mid_lat, longitude=mid_lon, zoom=round(zoom, 2))
 
 
 class CachedDeck(pdk.Deck):

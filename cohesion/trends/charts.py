@@ -178,7 +178,7 @@ def trend_chart(frame: pd.DataFrame, indicator: Indicator, *, primary_code: str,
             dashes.append(COMPARATOR_DASHES[ci % len(COMPARATOR_DASHES)])
             ci += 1
     colour = alt.Color("series:N", scale=alt.Scale(domain=series_names, range=colours),
-                       legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolType="stroke",
+                       legend=alt.Legend(title=None, orient="top", labelFontSize=FONT_SIZE, symbolType="stroke", labelLimit=480,
                                          symbolStrokeWidth=3, symbolSize=400))
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=series_names, range=dashes))
     zero = (indicator.unit or "").strip().lower().startswith(("count", "number"))

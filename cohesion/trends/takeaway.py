@@ -16,14 +16,16 @@ from cohesion.catalogue.models import Indicator, Target
 
 
 def format_value(value: float, unit: str, *, with_unit: bool = False) -> str:
-    """57.7%, 1,570, 7.39; other units only when asked: '7.39 (mean score (0-10))'."""
+    """57.7%, 1,570, 7.39; other units only when asked: '7.39 (mean score, 0-10)'."""
     unit = (unit or "").strip()
     if unit == "%":
         return f"{value:.1f}%"
     if unit.lower().startswith(("count", "number")):
         return f"{value:,.0f}"
     number = f"{value:.2f}" if abs(value) < 10 else f"{value:,.1f}"
-    return f"{number} ({unit})" if with_unit and unit else number
+    # "mean score (0-10)" reads better as "(mean score, 0-10)" than with nested brackets.
+    plain = unit.replace(" (", ", ").replace("(", "").replace(")", "")
+    return f"{number} ({plain})" if with_unit and unit else number
 
 
 def _difference(latest: float, previous: float, unit: str) -> str:

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,12 +39,10 @@ def _require_chromium() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard served on localhost from a private copy of data/, for the whole session."""
+@contextmanager
+def running_app(data: Path) -> Iterator[str]:
+    """Serve the dashboard on a free localhost port with `data` as its data folder."""
     _require_chromium()
-    data = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("processed", "meetings"))
     env = dict(os.environ, COHESION_DATA_DIR=str(data))
     port = _free_port()
     proc = subprocess.Popen(
@@ -64,12 +63,28 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.kill()
         out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
         pytest.fail(f"the app did not start within 60 s:\n{out[-3000:]}")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def copy_of_data(folder: Path) -> Path:
+    """A private copy of data/ (without the store) for one app instance."""
+    data = folder / "data"
+    shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("processed", "meetings"))
+    return data
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard served on localhost from a private copy of data/, for the whole session."""
+    with running_app(copy_of_data(tmp_path_factory.mktemp("browser"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import copy_of_data, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 PAGES = [
     ("/", "Headline indicators"),
-    ("/headlines", "Headline indicators"),
     ("/priorities", "Priorities"),
     ("/trends", "Trends"),
     ("/spaces", "Community spaces"),
@@ -38,3 +37,18 @@ def test_sidebar_lists_every_page(app_url: str, browser_page) -> None:
     nav = browser_page.locator("[data-testid='stSidebarNav']").inner_text()
     for label in ("Headlines", "Priorities", "Trends", "Community spaces", "Meeting mode", "Data & sources"):
         assert label in nav
+
+
+@pytest.mark.parametrize("path", ["/trends?indicator=satisfied_local_area", "/priorities?priority=p07_tensions_early",
+                                  "/spaces"])
+def test_deep_link_on_a_freshly_started_server_goes_through_the_entry_point(browser_page, path: str,
+                                                                             tmp_path: Path) -> None:
+    # The first request a new server sees is the deep link itself: it must still get the
+    # dashboard's navigation (sections such as "Overview"), not Streamlit's file-list fallback.
+    with running_app(copy_of_data(tmp_path)) as url:
+        browser_page.goto(url + path)
+        wait_for_app(browser_page)
+        nav = browser_page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Overview" in nav and "Data & sources" in nav
+        assert "Page not found" not in browser_page.locator("body").inner_text()
+        assert browser_page.locator("[data-testid='stException']").count() == 0

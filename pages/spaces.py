@@ -17,8 +17,10 @@ from cohesion.geo import aggregate, boundaries, need
 from cohesion.geo.postcodes import normalise_postcode
 from cohesion.spaces import collect as spaces_collect
 from cohesion.spaces import maps
-from cohesion.spaces.indicator import participation_by_district
+from cohesion.spaces.indicator import participation_by_district, participation_citation
 from cohesion.spaces.register import CATEGORIES, placement_summary, problem_rows
+
+ui.through_entry_point()
 
 catalogue = ui.require_catalogue()
 place = catalogue.place
@@ -81,14 +83,20 @@ def _deck(folder: str, geo_key: tuple, prep_key: tuple, level: str | None, measu
     if table is not None:
         geojson, vmin, vmax = maps.choropleth_geojson(table, measure, "ward" if level == "wards" else "neighbourhood",
                                                       _simplified(folder, geo_key, level))
-    located = spaces[spaces["status"] == "located"]
-    return maps.build_deck(points, geojson, maps.view_for(located["lat"], located["lon"]), basemap), vmin, vmax
+    if table is not None:  # fit the whole area, not just where the spaces are
+        west, south, east, north = table.total_bounds
+        extent = pd.Series([south, north]), pd.Series([west, east])
+    else:
+        located = spaces[spaces["status"] == "located"]
+        extent = located["lat"], located["lon"]
+    return maps.build_deck(points, geojson, maps.view_for(*extent), basemap), vmin, vmax
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _districts(prep_key: tuple, published: str, published_mtime: float) -> tuple[dict[str, float], pd.DataFrame]:
+def _districts(prep_key: tuple, published: str, published_mtime: float) -> tuple[dict[str, float], str, pd.DataFrame]:
     participation = participation_by_district(Path(published))
-    return participation, aggregate.district_summary(_prepared(*prep_key)[1], participation)
+    citation = participation_citation(Path(published))
+    return participation, citation, aggregate.district_summary(_prepared(*prep_key)[1], participation)
 
 
 def _swatches(table: pd.DataFrame) -> object:
@@ -178,7 +186,7 @@ legend = pd.DataFrame({"category": list(maps.CATEGORY_COLOURS), "colour": list(m
                        "on map": [int((on_map["category"] == c).sum()) for c in maps.CATEGORY_COLOURS]})
 legend_cols = st.columns(2)
 legend_cols[0].caption("Points: colour by category (colour-blind-safe palette)")
-legend_cols[0].dataframe(_swatches(legend), hide_index=True, width="stretch", height=250)
+legend_cols[0].dataframe(_swatches(legend), hide_index=True, width="stretch", height=460)  # all 12 rows
 if level and measure:
     bins = pd.DataFrame(maps.legend_bins(measure, vmin, vmax), columns=["colour", "range"])
     legend_cols[1].caption(f"Areas: {maps.MEASURES[measure]['label']}, viridis scale (dark = low, yellow = high: "
@@ -240,7 +248,7 @@ if query.strip():
 
 # --- postcode districts (works with no boundaries) ----------------------------------------------
 st.subheader("By postcode district")
-participation, districts = _districts(prep_key, str(config.data_dir() / "published_figures.csv"),
+participation, citation, districts = _districts(prep_key, str(config.data_dir() / "published_figures.csv"),
                                       _mtime(config.data_dir() / "published_figures.csv"))
 districts = districts.copy()  # the cached frame stays untouched
 districts["listening_participation_pct"] = [  # a missing share says so, never blank or zero
@@ -248,8 +256,11 @@ districts["listening_participation_pct"] = [  # a missing share says so, never b
 st.dataframe(districts, hide_index=True, width="stretch", column_config={
     "spaces_open": "open spaces", "sensitive_open": "sensitive (count only)", "lost_spaces": "closed libraries",
     "listening_participation_pct": "listening-exercise participants"})
-st.caption("Listening-exercise participation: Stoke-on-Trent Community Cohesion Strategy (2025), Appendix 3."
-           if participation else "Listening-exercise participation by district: not loaded.")
+no_district = int((spaces["district"] == "").sum())
+st.caption(f"Counts are of the spaces loaded ({', '.join(layer.title for layer in collected.layers) or 'none'}); "
+           f"{no_district} more have no postcode yet, so no district. "
+           + (f"Listening-exercise participation: {citation}." if participation
+              else "Listening-exercise participation by district: not loaded."))
 
 with st.expander("Data problems and sources"):
     st.dataframe(placement_summary(spaces), hide_index=True, width="stretch")

@@ -7,6 +7,8 @@ from cohesion.loaders.errors import DataFileError
 from cohesion.loaders.published import citations
 from cohesion.sources_view import download_frame, indicator_table, load_problems, not_loaded, sources_table
 
+ui.through_entry_point()
+
 st.title("Data & sources")
 st.caption("Where every figure comes from, how fresh it is, and what the last refresh could not load.")
 
