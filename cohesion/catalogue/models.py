@@ -71,6 +71,9 @@ class Source(Strict):
     next_release: str | None = Field(default=None, description="date or month, as announced")
     loader: str = Field(description="name of a registered loader, or 'none'")
     path: str | None = Field(default=None, description="data path such as data:x.csv")
+    disclosure_control: bool = Field(
+        default=False, description="counts below meeting.small_count_threshold are suppressed on screen and in downloads"
+    )
     notes: str | None = None
 
 

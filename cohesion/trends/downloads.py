@@ -20,21 +20,16 @@ DOWNLOAD_COLUMNS = [
 ]
 
 # Publishers whose counts of crimes or incidents fall under police disclosure practice.
-_DISCLOSURE_PUBLISHERS = ("police", "home office")
 
 
 def needs_disclosure_control(indicator: Indicator, catalogue: Catalogue) -> bool:
-    """True for counts of crimes or incidents from the police or the Home Office.
-
-    These are suppressed below the threshold; other counts (e.g. spaces on a register) are not.
+    """True for counts whose source is marked `disclosure_control: true` in the catalogue
+    (police crime and incident counts); other counts (e.g. spaces on a register) are not suppressed.
     """
     if not is_count_unit(indicator.unit):
         return False
-    try:
-        source = catalogue.source(indicator.source)
-    except StopIteration:
-        return True  # unknown source: be cautious
-    return any(word in source.publisher.lower() for word in _DISCLOSURE_PUBLISHERS)
+    source = _source_or_none(catalogue, indicator.source)
+    return True if source is None else source.disclosure_control  # unknown source: be cautious
 
 
 def _source_or_none(catalogue: Catalogue, source_id: str) -> Source | None:
