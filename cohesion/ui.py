@@ -35,7 +35,10 @@ def through_entry_point() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        # Rerun only on a session's first run: it has no button clicks a rerun could swallow.
+        if not st.session_state.get("_entry_point_checked"):
+            st.session_state["_entry_point_checked"] = True
+            st.rerun()
 
 
 def file_key(path: Path) -> tuple[str, int, int]:

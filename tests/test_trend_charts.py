@@ -19,7 +19,7 @@ def indicator(unit="%", target=None, **kw) -> Indicator:
                      target=target or Target(reason="none set"), status={"rule": "target"}, **kw)
 
 
-def catalogue(publisher="Test Council") -> Catalogue:
+def catalogue(publisher="Test Council", disclosure_control=False) -> Catalogue:
     return Catalogue.model_validate({
         "schema_version": 1,
         "place": {"name": "Testtown", "code": PLACE, "police_force": {"name": "Testshire", "code": "force:testshire"},
@@ -30,6 +30,7 @@ def catalogue(publisher="Test Council") -> Catalogue:
         "priorities": [{"id": "p1", "number": 1, "title": "P", "summary": "s"}],
         "sources": [{"id": "survey", "publisher": publisher, "title": "Survey", "licence": "OGL v3.0",
                      "attribution": "Test attribution", "cadence": "annual", "loader": "none",
+                     "disclosure_control": disclosure_control,
                      "url": "https://example.org/survey"}],
         "indicators": [indicator().model_dump()],
     })
@@ -212,7 +213,7 @@ def test_police_counts_are_suppressed_in_downloads():
                                         "value": [7, 25], "numerator": [7, 25], "unit": "count",
                                         "source_id": "survey"}))
     ind = indicator(unit="count")
-    out = downloads.download_frame(counts, ind, catalogue(publisher="Testshire Police"))
+    out = downloads.download_frame(counts, ind, catalogue(publisher="Testshire Police", disclosure_control=True))
     ward_a = out[out["area_code"] == "E05000001"].iloc[0]
     assert np.isnan(ward_a["value"]) and np.isnan(ward_a["numerator"])
     assert ward_a["status_note"].startswith("suppressed: fewer than 10")

@@ -53,10 +53,6 @@ def test_direct_priorities_url_lists_all_ten(app_url, browser_page):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(reason="On a freshly started server, until someone opens /, Streamlit's automatic pages/ "
-                          "folder discovery serves a direct page URL without dashboard.py's st.navigation (legacy "
-                          "lower-case menu, centred layout); renaming the folder (e.g. app_pages/) fixes it. "
-                          "Passes when an earlier test has opened / first.", strict=False)
 def test_direct_priorities_url_runs_inside_the_dashboard_navigation(app_url, browser_page):
     page = browser_page
     page.goto(app_url + "/priorities")
