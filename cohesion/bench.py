@@ -33,7 +33,8 @@ FEATURE_BENCHES = [
 ]
 
 
-def _median_ms(fn: Callable[[], object], runs: int) -> float:
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    """Median wall-clock time of `runs` calls, in milliseconds."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -117,11 +118,11 @@ def core_bench() -> list[tuple[str, str]]:
     from cohesion.refresh import refresh
 
     out = [("catalogue: load and validate indicators.yaml",
-            f"{_median_ms(lambda: validate_file(config.CATALOGUE_PATH), 20):.1f} ms (median of 20)")]
+            f"{median_ms(lambda: validate_file(config.CATALOGUE_PATH), 20):.1f} ms (median of 20)")]
     with temporary_data_dir():
         refresh(progress=lambda _m: None)  # warm imports
         out.append(("refresh: shipped default data",
-                    f"{_median_ms(lambda: refresh(progress=lambda _m: None), 5):.0f} ms (median of 5)"))
+                    f"{median_ms(lambda: refresh(progress=lambda _m: None), 5):.0f} ms (median of 5)"))
     with temporary_data_dir(with_shipped=False) as data:
         catalogue_path = generate_national_scale(data)
         with (data / "published_figures.csv").open(encoding="utf-8") as handle:

@@ -8,26 +8,16 @@ clearly-not-real one from `cohesion.bench.generate_national_scale` (300 areas x 
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from cohesion import config
+from cohesion.bench import median_ms
 
 PAGES = ("pages/headlines.py", "pages/priorities.py")
 WARM_RUNS = 15
 
-
-def _median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 @contextmanager
@@ -49,7 +39,7 @@ def page_rerun_ms(page: str, runs: int = WARM_RUNS) -> float:
     at.switch_page(page).run()
     if at.exception:
         raise RuntimeError(f"{page} failed: {at.exception[0].value}")
-    return _median_ms(at.run, runs)
+    return median_ms(at.run, runs)
 
 
 def engine_ms(runs: int = 5) -> float:
@@ -62,7 +52,7 @@ def engine_ms(runs: int = 5) -> float:
     catalogue = load_catalogue(config.CATALOGUE_PATH)
     observations = store.read_observations()
     manual = config.data_dir() / MANUAL_FILE_NAME
-    return _median_ms(lambda: compute_statuses(catalogue, observations, manual, date.today()), runs)
+    return median_ms(lambda: compute_statuses(catalogue, observations, manual, date.today()), runs)
 
 
 def bench() -> list[tuple[str, str]]:

@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cohesion import tidy
+from cohesion.bench import median_ms
 from cohesion.catalogue.models import Indicator, Target
 from cohesion.trends import charts, spc
 
@@ -26,12 +25,7 @@ RUNS = 20
 
 
 def _median_ms(fn: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return median_ms(fn, runs)
 
 
 def synthetic_frame(periods: int = 15, areas: int = 20, seed: int = 1) -> pd.DataFrame:

@@ -40,10 +40,10 @@ def _require_chromium() -> None:
 
 
 @contextmanager
-def running_app(data: Path) -> Iterator[str]:
+def running_app(data: Path, **extra_env: str) -> Iterator[str]:
     """Serve the dashboard on a free localhost port with `data` as its data folder."""
     _require_chromium()
-    env = dict(os.environ, COHESION_DATA_DIR=str(data))
+    env = dict(os.environ, COHESION_DATA_DIR=str(data), **extra_env)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),

@@ -3,42 +3,18 @@ page that does not hang when the tile server is unreachable."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from cohesion.geo.fetch import Place, import_folder
-from tests.browser.conftest import REPO, _free_port, _require_chromium, wait_for_app
+from tests.browser.conftest import REPO, _require_chromium, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-
-def _serve(data: Path, geo: Path, basemap: str) -> tuple[subprocess.Popen, str]:
-    env = dict(os.environ, COHESION_DATA_DIR=str(data), COHESION_GEO_DIR=str(geo), COHESION_BASEMAP=basemap)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail("the app did not start within 60 s")
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +26,11 @@ def servers(reference_data: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     full, empty = root / "geo_full", root / "geo_empty"
     empty.mkdir()
     assert import_folder(reference_data, full, Place("E06000021", "Stoke-on-Trent", "ST"), report=lambda _m: None) == []
-    procs = {}
-    for name, geo, basemap in (("full", full, "none"), ("empty", empty, "none"), ("tiles", full, "carto-light")):
-        procs[name] = _serve(root / "data", geo, basemap)
-    yield {name: url for name, (_proc, url) in procs.items()}
-    for proc, _url in procs.values():
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with ExitStack() as stack:
+        yield {
+            name: stack.enter_context(running_app(root / "data", COHESION_GEO_DIR=str(geo), COHESION_BASEMAP=basemap))
+            for name, geo, basemap in (("full", full, "none"), ("empty", empty, "none"), ("tiles", full, "carto-light"))
+        }
 
 
 def _open(page, url: str) -> None:
