@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,19 +15,14 @@ from cohesion import tidy
 from cohesion.loaders.aps_wellbeing import load_aps_wellbeing
 from cohesion.loaders.cls_estimates import load_cls_estimates
 from cohesion.loaders.home_office import load_hate_crime
+from tests.test_loaders_formats import one
 
 pytestmark = pytest.mark.reference
 
 HATE = "indicators/hate_crime_home_office"
 
 
-def value(frame: pd.DataFrame, **where: str) -> pd.Series:
-    mask = np.ones(len(frame), dtype=bool)
-    for col, val in where.items():
-        mask &= frame[col] == val
-    rows = frame[mask]
-    assert len(rows) == 1, f"expected one row for {where}, got {len(rows)}"
-    return rows.iloc[0]
+value = one  # the row-picking helper shared with the format tests
 
 
 @pytest.fixture(scope="module")

@@ -24,21 +24,13 @@ import numpy as np
 import pandas as pd
 
 from cohesion import config
+from cohesion.bench import median_ms
 from cohesion.geo.boundaries import load_geo
 from cohesion.geo.postcodes import PostcodeLookup, normalise_postcodes
 
 GEOCODE_N = 100_000
 PAGE_POINTS = 10_000
 PAGE = "pages/spaces.py"
-
-
-def _median_ms(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def _messy(postcodes: np.ndarray, rng: np.random.Generator) -> pd.Series:
@@ -55,7 +47,7 @@ def bench_geocode(lookup: PostcodeLookup, n: int = GEOCODE_N, repeat: int = 5) -
     """Median milliseconds to normalise and look up `n` postcodes."""
     rng = np.random.default_rng(1)
     sample = _messy(rng.choice(lookup.frame.index.to_numpy(), n), rng)
-    return _median_ms(lambda: lookup.locate(normalise_postcodes(sample)), repeat)
+    return median_ms(lambda: lookup.locate(normalise_postcodes(sample)), repeat)
 
 
 @contextmanager
@@ -106,7 +98,7 @@ def bench_page_warm(geo_folder: Path, place_code: str, points: int = PAGE_POINTS
             at.main.radio[0].set_value("lsoa").run()  # all LSOA polygons
             if at.exception:
                 raise RuntimeError(at.exception[0].value)
-            return _median_ms(at.run, repeat)
+            return median_ms(at.run, repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

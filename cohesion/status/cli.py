@@ -15,9 +15,8 @@ from typing import Any
 
 from cohesion import config, store
 from cohesion.catalogue import CatalogueError, load_catalogue
-from cohesion.loaders.errors import DataFileError
-from cohesion.status import assess_all, roll_up, roll_up_dimensions, status_grid
-from cohesion.status.manual import MANUAL_FILE_NAME, load_manual_statuses, unknown_indicator_ids
+from cohesion.status.manual import MANUAL_FILE_NAME
+from cohesion.status.view import compute_statuses
 from cohesion.style import style_for
 
 
@@ -31,25 +30,16 @@ def _today(text: str) -> date:
 def build_report(today: date) -> tuple[dict[str, Any], list[str]]:
     """Everything the command prints, as plain data, and any warnings (e.g. a bad manual file)."""
     catalogue = load_catalogue(config.CATALOGUE_PATH)
-    warnings: list[str] = []
-    manual_path = config.data_dir() / MANUAL_FILE_NAME
-    try:
-        manual = load_manual_statuses(manual_path)
-    except DataFileError as exc:
-        warnings.append(f"manual statuses not used: {exc}")
-        manual = None
-    for unknown in unknown_indicator_ids(manual, {i.id for i in catalogue.indicators}):
-        warnings.append(f"{MANUAL_FILE_NAME}: indicator_id '{unknown}' is not in the catalogue; its rows are ignored")
-    results = assess_all(catalogue, store.read_observations(), today=today, manual=manual)
-    priorities = roll_up(catalogue, results)
-    grid = status_grid(catalogue, results)
+    # The same computation the pages draw, so the command and the screen never disagree.
+    bundle = compute_statuses(catalogue, store.read_observations(), config.data_dir() / MANUAL_FILE_NAME, today)
+    results, priorities, grid, warnings = bundle.results, bundle.priorities, bundle.grid, bundle.problems
     report = {
         "today": today.isoformat(),
         "place": catalogue.place.name,
         "store_version": store.current_version(),
         "indicators": {k: v.to_dict() for k, v in results.items()},
         "priorities": {k: v.to_dict() for k, v in priorities.items()},
-        "dimensions": {k: v.to_dict() for k, v in roll_up_dimensions(catalogue, results).items()},
+        "dimensions": {k: v.to_dict() for k, v in bundle.dimensions.items()},
         "grid": grid.to_dict(orient="records"),
         "warnings": warnings,
     }
