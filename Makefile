@@ -1,6 +1,8 @@
 # The README's commands. `make run` starts the dashboard on the shipped data; `make test` runs
 # every check. Both create the virtual environment on first use.
 PY ?= python3
+# The port `make run` serves on: `make run PORT=8600`.
+PORT ?= 8501
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -21,7 +23,7 @@ dev-setup: $(BIN)/.dev
 
 run: $(BIN)/.runtime
 	$(BIN)/python -m cohesion refresh --quiet || echo "Refresh reported problems (listed above); the dashboard shows them on Data & sources."
-	$(BIN)/streamlit run dashboard.py
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
 # Debian's chromium for the browser tests; installed when missing and we may use apt (root).
 browser-deps:
