@@ -62,13 +62,16 @@ def test_trend_chart_layers_and_encodings():
     chart = charts.trend_chart(frame(), indicator(target=Target(value=70, year=2030)), primary_code=PLACE,
                                target=Target(value=70, year=2030), comparators={"E92000001": "England"})
     by_name, datasets = layers(chart)
-    assert {"ci", "lines", "points", "missing", "breaks", "target", "target_label"} <= set(by_name)
+    assert {"ci", "lines", "points", "gaps", "gap_labels", "breaks", "target", "target_label"} <= set(by_name)
     lines = by_name["lines"]
     assert lines["mark"]["type"] == "line"
-    assert lines["encoding"]["x"]["field"] == "period" and lines["encoding"]["y"]["field"] == "value"
+    assert lines["encoding"]["x"]["field"] == "date" and lines["encoding"]["y"]["field"] == "value"
+    assert lines["encoding"]["x"]["type"] == "temporal"
     assert lines["encoding"]["detail"]["field"] == "segment"  # gaps and breaks split the line
     assert lines["encoding"]["color"]["scale"]["domain"] == ["Testtown", "England"]
-    assert lines["encoding"]["x"]["sort"] == ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+    # One tick per period at its middle, labelled as the publisher labels it (2019/20).
+    axis = lines["encoding"]["x"]["axis"]
+    assert len(axis["values"]) == 5 and "utcyear" in axis["labelExpr"]
 
 
 def test_missing_period_is_not_plotted_as_zero():
@@ -76,9 +79,9 @@ def test_missing_period_is_not_plotted_as_zero():
     plotted = data_of(by_name["lines"], datasets)
     assert all(row["value"] is not None and row["value"] > 0 for row in plotted)
     assert "2021/22" not in {row["period"] for row in plotted if row["series"] == "Testtown"}
-    missing = data_of(by_name["missing"], datasets)
-    assert [row["period"] for row in missing] == ["2021/22"]
-    assert missing[0]["note"] == "[x]: not available"
+    gaps = data_of(by_name["gaps"], datasets)
+    assert [(g["gap_start"], g["gap_end"], g["label"]) for g in gaps] == [("2021-04-01", "2022-04-01", "no figure")]
+    assert gaps[0]["why"] == "No figure for 2021/22 (2021/22: [x]: not available)."
     # The run before the gap and the run after it are separate line segments.
     segments = {row["period"]: row["segment"] for row in plotted}
     assert segments["2020/21"] != segments["2022/23"]
@@ -233,3 +236,79 @@ def test_takeaway_names_a_score_unit_once():
     text = takeaway.trend_takeaway(rows, indicator(unit="mean score (0-10)"), primary_code=PLACE)
     assert text.startswith("Testtown: 6.40 (mean score, 0-10) in 2023/24")
     assert text.count("mean score") == 1
+
+
+# ------------------------------------------------------------------ time is time
+
+def gappy() -> pd.DataFrame:
+    """The force's racially or religiously aggravated offences: 2011/12, then 2020/21 and 2021/22."""
+    return tidy.conform(pd.DataFrame({
+        "indicator_id": "test_ind", "period": ["2011/12", "2020/21", "2021/22"], "area_code": PLACE,
+        "area_name": "Testshire", "value": [556, 801, 900], "series_break": ["", "Recording change", ""],
+        "unit": "count", "source_id": "survey"}))
+
+
+def test_periods_sit_at_their_real_dates_with_the_gap_marked():
+    by_name, datasets = layers(charts.trend_chart(gappy(), indicator(unit="count"), primary_code=PLACE))
+    x = by_name["lines"]["encoding"]["x"]
+    assert x["type"] == "temporal" and x["field"] == "date"
+    plotted = data_of(by_name["lines"], datasets)
+    # Each financial year at its middle (1 April to 31 March -> 30 September).
+    assert [r["date"] for r in plotted] == ["2011-09-30", "2020-09-30", "2021-09-30"]
+    # The domain runs from the first period's start to the day after the last one ends.
+    assert x["scale"]["domain"] == [pd.Timestamp("2011-04-01", tz="UTC").value // 10**6,
+                                    pd.Timestamp("2022-04-01", tz="UTC").value // 10**6]
+    # The line is split: 2011/12 alone (gap after it), then 2020/21-2021/22 after the break.
+    segments = [r["segment"] for r in plotted]
+    assert segments[0] != segments[1] and segments[1] == segments[2]
+    gaps = data_of(by_name["gaps"], datasets)
+    assert len(gaps) == 1
+    assert (gaps[0]["gap_start"], gaps[0]["gap_end"], gaps[0]["periods"]) == ("2012-04-01", "2020-04-01", 8)
+    assert gaps[0]["label"] == "no figures for 8 years"
+    assert gaps[0]["why"] == "No figure for 2012/13 to 2019/20 (not in the published table)."
+    assert by_name["gaps"]["mark"]["type"] == "rect"
+    assert data_of(by_name["gap_labels"], datasets)[0]["label"] == "no figures for 8 years"
+    assert data_of(by_name["breaks"], datasets)[0]["start"] == "2020-04-01"
+
+
+def test_a_break_alone_splits_the_line_without_a_gap():
+    rows = gappy()
+    rows = rows[rows["period"] != "2011/12"]
+    by_name, datasets = layers(charts.trend_chart(rows, indicator(unit="count"), primary_code=PLACE))
+    assert "gaps" not in by_name
+    plotted = data_of(by_name["lines"], datasets)
+    assert plotted[0]["segment"] == plotted[1]["segment"]  # the break is on the first row: nothing before it
+
+
+def test_axis_labels_render_as_published_periods():
+    import vl_convert
+
+    spec = charts.trend_chart(gappy(), indicator(unit="count"), primary_code=PLACE, width=700).to_dict()
+    svg = vl_convert.vegalite_to_svg(spec)
+    for label in ("2011/12", "2020/21", "2021/22", "no figures for 8 years", "series break"):
+        assert label in svg
+    assert ">2012/13<" not in svg  # no tick label for a year with no figure; the band says it is missing
+
+
+@pytest.mark.parametrize(("periods", "dates", "label_fn"), [
+    (["2019", "2020", "2023"], ["2019-07-02", "2020-07-01", "2023-07-02"], "utcFormat(datum.value, '%Y')"),
+    (["2025-01", "2025-02", "2025-04"], ["2025-01-16", "2025-02-14", "2025-04-15"], "utcFormat(datum.value, '%b %Y')"),
+])
+def test_calendar_years_and_months(periods, dates, label_fn):
+    rows = tidy.conform(pd.DataFrame({"indicator_id": "test_ind", "period": periods, "area_code": PLACE,
+                                      "area_name": "Testtown", "value": [1.0, 2.0, 3.0], "unit": "count"}))
+    by_name, datasets = layers(charts.trend_chart(rows, indicator(unit="count"), primary_code=PLACE))
+    assert [r["date"] for r in data_of(by_name["lines"], datasets)] == dates
+    assert by_name["lines"]["encoding"]["x"]["axis"]["labelExpr"] == label_fn
+    gaps = data_of(by_name["gaps"], datasets)
+    assert [g["periods"] for g in gaps] == [2 if len(periods[0]) == 4 else 1]
+
+
+def test_small_multiples_use_the_time_axis_and_split_at_gaps():
+    rows = pd.concat([gappy().assign(breakdown=f"strand={g}") for g in ("Race", "Religion")], ignore_index=True)
+    spec = charts.small_multiples(rows, indicator(unit="count")).to_dict()
+    x = spec["spec"]["layer"][1]["encoding"]["x"]
+    assert x["type"] == "temporal" and x["field"] == "date"
+    plotted = spec["datasets"][spec["data"]["name"]]
+    race = [r["segment"] for r in plotted if r["panel"] == "Race"]
+    assert race[0] != race[1] and race[1] == race[2]

@@ -25,6 +25,7 @@ import altair as alt
 import pandas as pd
 
 from cohesion.catalogue.models import Catalogue, Indicator, Target
+from cohesion.trends import timeaxis
 from cohesion.trends.spc import SpcResult
 
 PRIMARY_COLOUR = "#1F4E79"
@@ -33,6 +34,7 @@ COMPARATOR_DASHES = [[6, 3], [2, 2], [8, 3, 2, 3], [1, 3]]
 SIGNAL_COLOUR, COMMON_COLOUR, LIMIT_COLOUR = "#B2182B", "#1F4E79", "#6B6B6B"
 SIGNALS = ["Within expected variation", "Signal (special cause)"]  # shape and colour both differ
 FONT_SIZE = 13  # readable on a projector
+GAP_COLOUR = "#BDBDBD"  # light grey band behind the periods with no figure
 NO_FRAME = alt.Config(view=alt.ViewConfig(stroke=None))
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,19 +105,14 @@ def _y_title(indicator: Indicator) -> str:
 
 
 def segment_series(rows: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Rows oldest first with `segment` ids that change after a gap and at a series break.
+    """Rows oldest first with real dates (`timeaxis.with_dates`) and `segment` ids.
 
-    With `by`, segments are numbered within each value of that column (one series per value).
+    A segment changes after a missing value, after periods absent from the table and at a series
+    break. With `by`, segments are numbered within each value of that column (one series per value).
     """
-    rows = rows.sort_values([by, "period_end"] if by else "period_end", kind="stable").reset_index(drop=True)
-    gap = rows["value"].isna()
-    brk = rows["series_break"].astype(str).str.strip() != ""
-    if by:
-        # A new segment starts after every missing period and at every series break.
-        prev_gap = gap.groupby(rows[by], sort=False).shift(fill_value=False).astype(bool)
-        rows["segment"] = (prev_gap | brk).astype(int).groupby(rows[by], sort=False).cumsum()
-    else:
-        rows["segment"] = (gap.shift(fill_value=False) | brk).cumsum()
+    rows = timeaxis.with_dates(rows)
+    rows = rows.sort_values([by, "start"] if by else "start", kind="stable").reset_index(drop=True)
+    rows["segment"] = timeaxis.segment_ids(rows, by)
     return rows
 
 
@@ -124,7 +121,8 @@ def _plot_frame(frame: pd.DataFrame, primary_code: str, comparators: Mapping[str
     codes = [primary_code, *(c for c in comparators if c != primary_code)]
     rows = frame[frame["area_code"].isin(codes)]
     if rows.empty:
-        return pd.DataFrame(columns=[*frame.columns, "segment", "series", "kind", "note"])
+        return pd.DataFrame(columns=[*frame.columns, "start", "end", "date", "_kind", "segment", "series", "kind",
+                                     "note"])
     rows = rows.drop_duplicates(["area_code", "period"], keep="last")
     # Vectorised over areas (not a loop per area): this keeps a 20-area chart well inside 50 ms.
     order = {code: n for n, code in enumerate(codes)}
@@ -140,15 +138,14 @@ def _plot_frame(frame: pd.DataFrame, primary_code: str, comparators: Mapping[str
     return rows.drop(columns="_order")
 
 
-def _periods(frame: pd.DataFrame) -> list[str]:
-    order = frame.sort_values("period_end", kind="stable").drop_duplicates("period")
-    return order["period"].astype(str).tolist()
-
-
 def _chart_columns(frame: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
-    # Only plain columns reach the spec (no timestamps), which keeps it small and JSON-safe.
-    cols = ["period", "value", "lower_ci", "upper_ci", "source_id", "note", *extra]
-    return frame[[c for c in cols if c in frame.columns]].copy()
+    # Only plain columns reach the spec (dates as ISO text), which keeps it small and JSON-safe.
+    cols = ["period", "date", "start", "value", "lower_ci", "upper_ci", "source_id", "note", *extra]
+    out = frame[[c for c in cols if c in frame.columns]].copy()
+    for col in ("date", "start"):
+        if col in out:
+            out[col] = timeaxis.iso(out[col])
+    return out
 
 
 @_fast
@@ -162,10 +159,8 @@ def trend_chart(frame: pd.DataFrame, indicator: Indicator, *, primary_code: str,
     """
     comparators = dict(comparators or {})
     data = _plot_frame(frame, primary_code, comparators)
-    periods = _periods(data) if not data.empty else []
     fmt = value_format(indicator.unit)
-    x = alt.X("period:N", sort=periods, scale=alt.Scale(domain=periods), title="Period",
-              axis=alt.Axis(labelAngle=0, labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE))
+    x = timeaxis.x_encoding(data, font_size=FONT_SIZE)
     series_names = data.drop_duplicates("series")["series"].tolist() if not data.empty else []
     kinds = dict(zip(data["series"], data["kind"], strict=False)) if not data.empty else {}
     colours, dashes, ci = [], [], 0
@@ -202,22 +197,26 @@ def trend_chart(frame: pd.DataFrame, indicator: Indicator, *, primary_code: str,
         layers.insert(0, alt.Chart(with_ci, name="ci").mark_rule(strokeWidth=8, opacity=0.25,
                                                                   color=PRIMARY_COLOUR).encode(
             x=x, y=alt.Y("lower_ci:Q"), y2=alt.Y2("upper_ci"), tooltip=tooltip))
-    missing = _chart_columns(data[data["value"].isna() & (data["kind"] == "primary")], ["series"])
-    if not missing.empty:
-        missing["label"] = "no figure"
-        layers.append(alt.Chart(missing, name="missing").mark_text(
-            dy=0, fontSize=FONT_SIZE - 1, fontStyle="italic", color="#595959", baseline="bottom").encode(
-            x=x, y=alt.YValue(height - 6), text=alt.Text("label:N"),
-            tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("note:N", title="Why missing")]))
+    # Missing periods (marked missing, or absent from the table) as a shaded, labelled band.
+    gap_rows = timeaxis.gap_frame(data[data["kind"] == "primary"]) if not data.empty else pd.DataFrame()
+    if not gap_rows.empty:
+        gap_tip = [alt.Tooltip("why:N", title="Gap")]
+        layers.insert(0, alt.Chart(gap_rows, name="gaps").mark_rect(color=GAP_COLOUR, opacity=0.35).encode(
+            x=alt.X("gap_start:T"), x2=alt.X2("gap_end"), tooltip=gap_tip))
+        layers.append(alt.Chart(gap_rows, name="gap_labels").mark_text(
+            fontSize=FONT_SIZE - 1, fontStyle="italic", color="#595959", baseline="bottom").encode(
+            x=alt.X("gap_mid:T"), y=alt.YValue(height - 6), text=alt.Text("label:N"), tooltip=gap_tip))
     breaks = data[(data["series_break"].astype(str).str.strip() != "") & (data["kind"] == "primary")]
     if not breaks.empty:
-        brk = pd.DataFrame({"period": breaks["period"].astype(str), "note": breaks["series_break"].astype(str),
-                            "label": "series break"})
+        # The rule sits where the new series starts (the first day of the break period).
+        brk = pd.DataFrame({"period": breaks["period"].astype(str), "start": timeaxis.iso(breaks["start"]),
+                            "note": breaks["series_break"].astype(str), "label": "series break"})
+        bx = alt.X("start:T")
         layers.append(alt.Chart(brk, name="breaks").mark_rule(strokeDash=[4, 4], color="#595959").encode(
-            x=x, tooltip=[alt.Tooltip("period:N", title="Series break from"), alt.Tooltip("note:N", title="Why")]))
+            x=bx, tooltip=[alt.Tooltip("period:N", title="Series break from"), alt.Tooltip("note:N", title="Why")]))
         layers.append(alt.Chart(brk, name="break_labels").mark_text(
             align="left", dx=4, baseline="top", fontSize=FONT_SIZE - 1, color="#595959").encode(
-            x=x, y=alt.YValue(4), text=alt.Text("label:N")))
+            x=bx, y=alt.YValue(4), text=alt.Text("label:N")))
     if target is not None and target.value is not None:
         tgt = pd.DataFrame({"target": [target.value],
                             "label": [f"Target {_fmt(target.value, indicator.unit)} by {target.year}"]})
@@ -249,11 +248,9 @@ def small_multiples(frame: pd.DataFrame, indicator: Indicator, *, facet: str = "
     data = data[data["value"].notna()]
     data["panel"] = data[facet].astype(str).str.replace(r"^[a-z_]+=", "", regex=True).replace("", "All")
     data["note"] = data["status_note"]
-    periods = _periods(data) if not data.empty else []
     plot = _chart_columns(data, ["panel", "segment"])
     fmt = value_format(indicator.unit)
-    x = alt.X("period:N", sort=periods, scale=alt.Scale(domain=periods), title=None,
-              axis=alt.Axis(labelAngle=-45, labelFontSize=11))
+    x = timeaxis.x_encoding(data, title=None, font_size=11, label_angle=-45)
     y = alt.Y("value:Q", title=indicator.unit, axis=alt.Axis(format=fmt),
               scale=alt.Scale(zero=(indicator.unit or "").lower().startswith("count")))
     tooltip = [alt.Tooltip("panel:N", title="Group"), alt.Tooltip("period:N", title="Period"),
