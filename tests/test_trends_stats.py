@@ -99,39 +99,107 @@ def test_points_before_a_series_break_are_not_used():
     assert "since the series break" in result.sentence
 
 
-def test_missing_value_is_skipped_not_zero():
-    # A gap in the middle: the five known points are still a clear rise (a zero would break it).
+def test_a_gap_among_the_last_five_periods_means_no_trend():
+    # 2017/18 has no figure: the five known points are not five consecutive periods, so (as in
+    # Fingertips, which does not test series with gaps) no trend is called, never a zero.
     result = stats.recent_trend(series([50, 52, np.nan, 54, 56, 58], n=[1000] * 6))
-    assert result.direction == stats.INCREASING
-    assert "2017/18" not in result.periods
+    assert result.direction == stats.CANNOT
+    assert result.sentence == ("Recent trend cannot be calculated: the last 5 periods are not consecutive "
+                               "(2017/18 has no figure); Fingertips does not test a series with gaps.")
 
 
-def test_effective_base_from_a_confidence_interval():
-    # 29.3% (25.1 to 33.8): h = 0.0435; n = 0.293 * 0.707 * (1.96 / 0.0435)^2 = 420.5.
-    n = stats.effective_base(29.3, 25.1, 33.8)
-    assert n == pytest.approx(0.293 * 0.707 * (1.959964 / 0.0435) ** 2, rel=1e-4)
-    assert 415 < n < 425
-    assert stats.effective_base(29.3, np.nan, 33.8) is None
-    assert stats.effective_base(29.3, 30, 30) is None
+def test_a_period_absent_from_the_table_is_a_gap_too():
+    rows = series([50, 52, 54, 56, 58, 60], n=[1000] * 6)
+    rows = rows[rows["period"] != "2017/18"]  # not published at all, rather than marked missing
+    result = stats.recent_trend(rows)
+    assert result.direction == stats.CANNOT
+    assert "no figure between 2016/17 and 2018/19" in result.sentence
 
 
-def test_trend_from_published_intervals_only():
+def test_five_consecutive_after_a_gap_are_tested():
+    result = stats.recent_trend(series([50, np.nan, 50, 52, 54, 56, 58], n=[1000] * 7))
+    assert result.direction == stats.INCREASING and result.periods[0] == "2017/18"
+
+
+def test_latest_period_missing_means_no_trend():
+    result = stats.recent_trend(series([50, 52, 54, 56, 58, np.nan], n=[1000] * 6))
+    assert result.direction == stats.CANNOT
+    assert result.sentence == "Recent trend cannot be calculated: the latest period (2020/21) has no figure."
+
+
+def test_count_equal_to_its_denominator_cannot_be_calculated():
+    # 100% in 2019/20: Fingertips' drop-one slope uses log(count / (denominator - count)), undefined here.
+    result = stats.recent_trend(series([96, 97, 98, 99, 100], n=[200] * 5))
+    assert result.direction == stats.CANNOT
+    assert "in 2019/20 the count is 0 or equals its base" in result.sentence
+
+
+def test_tiny_denominators_cannot_be_calculated():
+    result = stats.recent_trend(series([20, 40, 40, 60, 80], n=[5, 5, 5, 5, 5]))
+    assert result.direction == stats.CANNOT
+    assert f"a base below {stats.MIN_DENOMINATOR} in 2015/16" in result.sentence
+
+
+def test_weighted_trend_worked_example_by_hand():
+    """Five points 50, 52, 54, 56, 58 each with a 95% interval of +/-2 (width 4).
+
+    SE = 4 / 3.92 = 1.02041, w = 1 / SE^2 = 0.9604 for every point, x = 1..5.
+    S1 = 5w, S3 = 15w, S5 = 55w, D = S1 S5 - S3^2 = w^2 (275 - 225) = 50 w^2.
+    Equal weights, so the slope is the ordinary one: 2.0 per period.
+    SE(slope)^2 = S1 / D = 5w / 50w^2 = 0.1 / w = 0.104123;  chi2 = 4 / 0.104123 = 38.416 > 9.5495.
+    """
+    y = np.array([50.0, 52, 54, 56, 58])
+    chi2, p, slope = stats.weighted_trend(y, y - 2, y + 2, np.arange(1.0, 6))
+    assert slope == pytest.approx(2.0)
+    assert chi2 == pytest.approx(40 * (3.92 / 4) ** 2)
+    assert chi2 == pytest.approx(38.416, abs=1e-3)
+    assert p == pytest.approx(sps.chi2.sf(38.416, 1), rel=1e-3)
+
+
+def test_weighted_trend_matches_the_phe_package_example():
+    """The worked example in PHEindicatormethods' assign_trend_markers documentation (value_type "other").
+
+    Values 30.6, 30.2, 28.0, 24.6, 24.67 with 95% limits (28.98, 32.25), (28.63, 31.9), (26.44, 29.64),
+    (23.15, 26.19), (23.16, 26.25). SE = width / 3.92 = 0.83418, 0.83418, 0.81633, 0.77551, 0.78827;
+    w = 1.43707, 1.43707, 1.50063, 1.66274, 1.60937.  S1 = 7.64687, S2 = sum w x y = 618.9548,
+    S3 = 23.51088, S4 = 209.99765, S5 = 87.52901, D = 116.56126.
+    slope = (S1 S2 - S3 S4) / D = (4733.07 - 4937.23) / 116.561 = -1.7516 per year;
+    chi2 = slope^2 D / S1 = 46.77 > 9.5495, and each drop-one slope is negative
+    (-1.99, -1.63, -1.75, -1.57, -2.05), so the marker is Decreasing.
+    """
+    rows = series([30.6, 30.2, 28.0, 24.6, 24.67], lower=[28.98, 28.63, 26.44, 23.15, 23.16],
+                  upper=[32.25, 31.9, 29.64, 26.19, 26.25])
+    result = stats.recent_trend(rows, unit="per 100,000")
+    assert result.method == stats.INTERVALS
+    assert result.slope_per_period == pytest.approx(-1.7516, abs=1e-4)
+    assert result.chi2 == pytest.approx(46.765, abs=1e-3)
+    assert result.robust is True and result.direction == stats.DECREASING
+
+
+def test_survey_percentages_with_only_an_interval_use_the_interval_method():
+    # Published as 57.7% (53.0 to 62.4) and so on, with no base: no effective sample size is invented.
     values = [50, 53, 56, 59, 62]
-    result = stats.recent_trend(series(values, lower=[v - 2 for v in values], upper=[v + 2 for v in values]))
-    assert result.base_from_ci is True
+    result = stats.recent_trend(series(values, lower=[v - 4.7 for v in values], upper=[v + 4.7 for v in values]))
+    assert result.method == stats.INTERVALS and result.base_from_ci is True
+    assert result.slope_per_period == pytest.approx(3.0)
+    # SE = 9.4 / 3.92 = 2.398, w = 0.17390; chi2 = slope^2 x 50 w^2 / 5w = 9 x 10 w = 15.65 > 9.5495.
+    assert result.chi2 == pytest.approx(90 * (3.92 / 9.4) ** 2)
     assert result.direction == stats.INCREASING
 
 
-def test_no_sample_size_is_not_enough():
+def test_mean_scores_with_intervals_are_tested_and_without_are_not():
+    values = [7.2, 7.3, 7.4, 7.5, 7.6]
+    with_ci = stats.recent_trend(series(values, lower=[v - 0.1 for v in values], upper=[v + 0.1 for v in values]),
+                                 unit="mean score (0-10)")
+    assert with_ci.direction == stats.INCREASING and with_ci.method == stats.INTERVALS
+    without = stats.recent_trend(series(values), unit="mean score (0-10)")
+    assert without.direction == stats.CANNOT and "95% interval" in without.sentence
+
+
+def test_no_sample_size_or_interval_cannot_be_calculated():
     result = stats.recent_trend(series([50, 52, 54, 56, 58]))
-    assert result.direction == stats.NOT_ENOUGH
-    assert "sample size" in result.sentence
-
-
-def test_non_proportions_are_not_tested():
-    result = stats.recent_trend(series([7.1, 7.2, 7.3, 7.4, 7.5], n=[1000] * 5), unit="mean score (0-10)")
-    assert result.direction == stats.NOT_ENOUGH
-    assert "proportions" in result.sentence
+    assert result.direction == stats.CANNOT
+    assert "numerator and base or a 95% interval" in result.sentence
 
 
 def test_pct_change():
