@@ -107,6 +107,7 @@ class TrajectoryRule(Strict):
 class BenchmarkRule(Strict):
     rule: Literal["benchmark"]
     comparator: str = Field(description="a place comparator id, or 'previous_period'")
+    two_level: bool = Field(default=False, description="also test at 99.8%, as Fingertips' two-level benchmark")
 
 
 class CountChangeRule(Strict):

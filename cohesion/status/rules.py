@@ -10,7 +10,8 @@ rule, the figures used, a confidence label and one plain-English sentence; Grey 
   to the latest value, divided by the growth needed to reach the target by its year. Ratio
   >= green_at (0.95) Green, >= amber_at (0.6) Amber, else Red; target already reached is Green.
   Years are counted as the calendar years of the periods' ends (2024/25 ends in 2025).
-- benchmark: Fingertips comparison of the latest 95% interval with a comparator value.
+- benchmark: Fingertips comparison of the latest 95% interval with a comparator value; with
+  `two_level` also at 99.8% (Fingertips' two-level option; the colour is still decided at 95%).
 - count_change: latest count against the previous one with an exact Poisson ratio interval.
 - manual: a status set by the Delivery Group, Grey once older than its review interval.
 """
@@ -278,13 +279,19 @@ def benchmark_status(indicator: Indicator, series: pd.DataFrame, comparator_rows
     value, lo, hi, bench = (float(latest["value"]), float(latest["lower_ci"]),
                             float(latest["upper_ci"]), float(comp["value"]))
     direction = stats.compare_with_interval(lo, hi, bench)
+    # Two-level option (Fingertips): the colour is decided at 95%; the sentence says if 99.8% agrees.
+    level = stats.compare_two_levels(value, lo, hi, bench)[1] if rule.two_level else None
     status = _direction_status(direction, indicator.polarity)
     relation = {"higher": "significantly above", "lower": "significantly below",
                 "similar": "not significantly different from"}[direction]
-    sentence = f"{status}: {_shown(indicator, latest)}, {relation} {phrase} ({format_value(bench, unit)})."
+    strength = {"99.8%": " at the 99.8% level as well as 95%", "95%": " at the 95% level but not at 99.8%"}
+    sentence = (f"{status}: {_shown(indicator, latest)}, {relation} {phrase} ({format_value(bench, unit)})"
+                f"{strength.get(level or '', '')}.")
 
     figures = {"value": value, "lower_ci": lo, "upper_ci": hi, "comparator": rule.comparator,
                "comparator_name": name, "comparator_value": bench, "comparison": direction}
+    if rule.two_level:
+        figures["significance_level"] = level
     return _result(indicator, status, "benchmark", sentence, figures=figures, latest=latest,
                    confidence=stats.confidence_label(value, lo, hi))
 

@@ -8,8 +8,12 @@ examples by hand (see tests/test_status_rules.py).
   total n = a + b, the later count b is Binomial(n, p) with p = rate_b / (rate_a + rate_b), so a
   Clopper-Pearson interval for p maps to an interval for the ratio p / (1 - p). This is the
   standard conditional (binomial) method for comparing two counts over equal exposure.
+- `poisson_count_ci` / `byar_count_ci` / `count_interval`: intervals for a single count. PHE and
+  Fingertips use Byar's approximation for counts of 10 or more and the exact (Garwood) interval
+  below 10; `count_interval` does the same and says which method it used, with a label to show.
 - `compare_with_interval`: the way OHID Fingertips compares an area with a benchmark value:
   "similar" when the benchmark lies inside the area's 95% interval, otherwise higher or lower.
+- `compare_two_levels`: Fingertips' two-level comparison, at 95% and at 99.8%.
 - `confidence_label`: High / Medium / Low from the relative half-width of an interval (or of the
   exact Poisson interval of a count, i.e. from its base size).
 """
@@ -17,8 +21,9 @@ examples by hand (see tests/test_status_rules.py).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-from scipy.stats import beta
+from scipy.stats import beta, norm
 
 # Relative half-width of an interval (half-width / |value|) at or below which a figure is
 # labelled High, then Medium; anything wider is Low. 5% and 15% match common survey practice
@@ -63,6 +68,71 @@ def poisson_count_ci(count: float, confidence: float = 0.95) -> tuple[float, flo
     lower = 0.0 if n == 0 else float(chi2.ppf(alpha / 2, 2 * n) / 2)
     upper = float(chi2.ppf(1 - alpha / 2, 2 * n + 2) / 2)
     return lower, upper
+
+
+BYAR_MIN_COUNT = 10  # PHE: Byar's method from 10 events, the exact method below
+
+
+def byar_count_ci(count: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Byar's approximation to the Poisson interval for a count (Breslow and Day 1987), as PHE uses.
+
+    lower = O (1 - 1/(9 O) - z / (3 sqrt O))^3,  upper = (O + 1) (1 - 1/(9 (O + 1)) + z / (3 sqrt(O + 1)))^3
+    with z the two-sided normal quantile (1.96 for 95%). For O = 100 at 95%: 81.37 to 121.63.
+    """
+    o = _whole(count)
+    if o == 0:
+        raise ValueError("Byar's method needs a count above 0; use the exact interval")
+    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    lower = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3
+    upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * math.sqrt(o + 1))) ** 3
+    return lower, upper
+
+
+@dataclass(frozen=True)
+class CountInterval:
+    """A count's interval and the method behind it, with the words to show beside it."""
+
+    lower: float
+    upper: float
+    method: str  # "byar" or "exact"
+    confidence: float
+
+    @property
+    def label(self) -> str:
+        name = "Byar's method" if self.method == "byar" else "exact Poisson method"
+        return f"{self.confidence * 100:g}% confidence interval ({name})"
+
+
+def count_interval(count: float, confidence: float = 0.95, method: str = "auto") -> CountInterval:
+    """Interval for a count: 'auto' is Byar's method from 10 events and exact below (PHE practice)."""
+    if method not in ("auto", "byar", "exact"):
+        raise ValueError(f"method must be 'auto', 'byar' or 'exact' (got {method!r})")
+    use = method if method != "auto" else ("byar" if _whole(count) >= BYAR_MIN_COUNT else "exact")
+    lower, upper = byar_count_ci(count, confidence) if use == "byar" else poisson_count_ci(count, confidence)
+    return CountInterval(lower, upper, use, confidence)
+
+
+def widen_interval(value: float, lower: float, upper: float, confidence: float) -> tuple[float, float]:
+    """A published 95% interval rescaled to another level, side by side (normal approximation).
+
+    Each side's distance from the value is multiplied by z(level) / z(95%): for 99.8%,
+    3.0902 / 1.9600 = 1.5767. Sides are kept apart so an asymmetric interval stays asymmetric.
+    """
+    k = float(norm.ppf(1 - (1 - confidence) / 2) / norm.ppf(0.975))
+    return value - (value - lower) * k, value + (upper - value) * k
+
+
+def compare_two_levels(value: float, lower: float, upper: float, benchmark: float) -> tuple[str, str | None]:
+    """Fingertips' two-level comparison: (direction, level) with level '99.8%', '95%' or None.
+
+    The direction is decided at 95% (as the one-level comparison); the level says whether the
+    difference also holds at 99.8% (the 99.8% interval derived by `widen_interval`).
+    """
+    direction = compare_with_interval(lower, upper, benchmark)
+    if direction == "similar":
+        return direction, None
+    lo998, hi998 = widen_interval(value, lower, upper, 0.998)
+    return direction, "99.8%" if compare_with_interval(lo998, hi998, benchmark) != "similar" else "95%"
 
 
 def compare_with_interval(lower: float, upper: float, benchmark: float) -> str:
