@@ -256,8 +256,9 @@ def test_periods_sit_at_their_real_dates_with_the_gap_marked():
     # Each financial year at its middle (1 April to 31 March -> 30 September).
     assert [r["date"] for r in plotted] == ["2011-09-30", "2020-09-30", "2021-09-30"]
     # The domain runs from the first period's start to the day after the last one ends.
-    assert x["scale"]["domain"] == [pd.Timestamp("2011-04-01", tz="UTC").value // 10**6,
-                                    pd.Timestamp("2022-04-01", tz="UTC").value // 10**6]
+    assert x["scale"]["domain"] == [{"year": 2011, "month": 4, "date": 1, "utc": True},
+                                    {"year": 2022, "month": 4, "date": 1, "utc": True}]
+    assert x["axis"]["values"][0] == {"year": 2011, "month": 9, "date": 30, "utc": True}
     # The line is split: 2011/12 alone (gap after it), then 2020/21-2021/22 after the break.
     segments = [r["segment"] for r in plotted]
     assert segments[0] != segments[1] and segments[1] == segments[2]
@@ -312,3 +313,19 @@ def test_small_multiples_use_the_time_axis_and_split_at_gaps():
     plotted = spec["datasets"][spec["data"]["name"]]
     race = [r["segment"] for r in plotted if r["panel"] == "Race"]
     assert race[0] != race[1] and race[1] == race[2]
+
+
+def test_years_no_plotted_series_has_are_marked_even_when_the_place_has_one_figure():
+    # Satisfied with the local area: the city has 2024/25 only; England has 2012/13, 2019/20 and 2020/21.
+    rows = tidy.conform(pd.DataFrame({
+        "indicator_id": "test_ind", "period": ["2024/25", "2012/13", "2019/20", "2020/21"],
+        "area_code": [PLACE, "E92000001", "E92000001", "E92000001"],
+        "area_name": ["Testtown", "England", "England", "England"], "value": [57.7, 84.0, 76.0, 79.0],
+        "series_break": ["", "", "Survey mode change", ""], "unit": "%", "source_id": "survey"}))
+    by_name, datasets = layers(charts.trend_chart(rows, indicator(), primary_code=PLACE,
+                                                  comparators={"E92000001": "England"}))
+    gaps = data_of(by_name["gaps"], datasets)
+    assert [(g["gap_start"], g["gap_end"], g["label"]) for g in gaps] == [
+        ("2013-04-01", "2019-04-01", "no figures for 6 years"), ("2021-04-01", "2024-04-01", "no figures for 3 years")]
+    england = [r for r in data_of(by_name["lines"], datasets) if r["series"] == "England"]
+    assert england[0]["segment"] != england[1]["segment"] == england[2]["segment"]

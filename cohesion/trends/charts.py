@@ -198,14 +198,15 @@ def trend_chart(frame: pd.DataFrame, indicator: Indicator, *, primary_code: str,
                                                                   color=PRIMARY_COLOUR).encode(
             x=x, y=alt.Y("lower_ci:Q"), y2=alt.Y2("upper_ci"), tooltip=tooltip))
     # Missing periods (marked missing, or absent from the table) as a shaded, labelled band.
-    gap_rows = timeaxis.gap_frame(data[data["kind"] == "primary"]) if not data.empty else pd.DataFrame()
+    gap_rows = timeaxis.gap_frame(timeaxis.chart_gaps(data[data["kind"] == "primary"], data)) \
+        if not data.empty else pd.DataFrame()
     if not gap_rows.empty:
         gap_tip = [alt.Tooltip("why:N", title="Gap")]
         layers.insert(0, alt.Chart(gap_rows, name="gaps").mark_rect(color=GAP_COLOUR, opacity=0.35).encode(
             x=alt.X("gap_start:T"), x2=alt.X2("gap_end"), tooltip=gap_tip))
         layers.append(alt.Chart(gap_rows, name="gap_labels").mark_text(
-            fontSize=FONT_SIZE - 1, fontStyle="italic", color="#595959", baseline="bottom").encode(
-            x=alt.X("gap_mid:T"), y=alt.YValue(height - 6), text=alt.Text("label:N"), tooltip=gap_tip))
+            fontSize=FONT_SIZE - 1, fontStyle="italic", color="#404040", baseline="top").encode(
+            x=alt.X("gap_mid:T"), y=alt.YValue(22), text=alt.Text("label:N"), tooltip=gap_tip))
     breaks = data[(data["series_break"].astype(str).str.strip() != "") & (data["kind"] == "primary")]
     if not breaks.empty:
         # The rule sits where the new series starts (the first day of the break period).

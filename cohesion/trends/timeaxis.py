@@ -160,9 +160,26 @@ def _gap(run: list[tuple[pd.Timestamp, pd.Timestamp, str, str]], kind: str) -> G
                UNITS.get(kind, "period"))
 
 
-def gap_frame(series: pd.DataFrame) -> pd.DataFrame:
+def chart_gaps(primary: pd.DataFrame, plotted: pd.DataFrame) -> list[Gap]:
+    """Gaps to mark on a chart: the primary series' own, plus periods where no plotted series has a figure.
+
+    The second kind matters when the place has few figures of its own (one survey year) while the
+    comparator lines have years missing: those years are still marked, not just left blank.
+    """
+    own = gaps(primary) if len(primary) else []
+    known = plotted.dropna(subset=["start"])
+    if known.empty:
+        return own
+    union = (known.sort_values("start", kind="stable").groupby("period", sort=False)
+             .agg(value=("value", "max"), start=("start", "first"), end=("end", "first"), _kind=("_kind", "first"))
+             .reset_index().sort_values("start", kind="stable").assign(status_note=""))
+    union = union[union["value"].notna()] if union["value"].notna().any() else union
+    shared = [g for g in gaps(union) if not any(g.start <= o.end and g.end >= o.start for o in own)]
+    return sorted(own + shared, key=lambda g: g.start)
+
+
+def gap_frame(found: list[Gap]) -> pd.DataFrame:
     """One row per gap, chart-ready: ISO start/end/middle, a short label and the full sentence."""
-    found = gaps(series)
     return pd.DataFrame({
         "gap_start": [g.start.strftime("%Y-%m-%d") for g in found],
         "gap_end": [(g.end + _ONE_DAY).strftime("%Y-%m-%d") for g in found],  # to the next period's start
@@ -177,8 +194,9 @@ def iso(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.strftime("%Y-%m-%d")
 
 
-def _ms(ts: pd.Timestamp) -> int:
-    return int(ts.tz_localize("UTC").timestamp() * 1000) if ts.tzinfo is None else int(ts.timestamp() * 1000)
+def _dt(ts: pd.Timestamp) -> alt.DateTime:
+    # DateTime objects, not epoch numbers: Streamlit's Vega-Lite ignores numeric temporal domains.
+    return alt.DateTime(year=ts.year, month=ts.month, date=ts.day, utc=True)
 
 
 def x_encoding(rows: pd.DataFrame, *, title: str | None = "Period", font_size: int = 13,
@@ -191,10 +209,10 @@ def x_encoding(rows: pd.DataFrame, *, title: str | None = "Period", font_size: i
                   "labelOverlap": "greedy", "grid": False}
     scale = alt.Undefined
     if not known.empty:
-        scale = alt.Scale(domain=[_ms(known["start"].min()), _ms(known["end"].max() + _ONE_DAY)])
+        scale = alt.Scale(domain=[_dt(known["start"].min()), _dt(known["end"].max() + _ONE_DAY)])
     if kind in LABEL_EXPR and not known.empty:
         ticks = sorted(set(known["date"]))
         if len(ticks) > 16:  # keep every k-th tick so labels stay readable
             ticks = ticks[::int(np.ceil(len(ticks) / 16))]
-        axis.update(values=[_ms(t) for t in ticks], labelExpr=LABEL_EXPR[kind])
+        axis.update(values=[_dt(t) for t in ticks], labelExpr=LABEL_EXPR[kind])
     return alt.X("date:T", title=title, scale=scale, axis=alt.Axis(**axis))
