@@ -86,6 +86,10 @@ def test_uses_only_the_last_five_points():
     assert result.periods[0] == "2018/19"
 
 
+def test_no_rows_is_not_enough():
+    assert stats.recent_trend(series([50.0]).iloc[0:0]).direction == stats.NOT_ENOUGH
+
+
 def test_fewer_than_five_points_is_not_enough():
     result = stats.recent_trend(series([50, 52, 54, 56], n=[1000] * 4))
     assert result.direction == stats.NOT_ENOUGH

@@ -132,6 +132,8 @@ def recent_trend(series: pd.DataFrame, *, unit: str = "%") -> RecentTrend:
     `series` holds tidy rows (period, period_end, value, lower_ci, upper_ci, numerator,
     denominator, series_break) for one area and breakdown.
     """
+    if series is None or series.empty:
+        return RecentTrend(NOT_ENOUGH, f"Not enough points for a trend: no figures; the test needs {TREND_POINTS}.")
     ordered = timeaxis.with_dates(series).sort_values("start", kind="stable").reset_index(drop=True)
     usable, break_note = _since_last_break(ordered)
     since = " since the series break" if break_note else ""
@@ -144,7 +146,7 @@ def recent_trend(series: pd.DataFrame, *, unit: str = "%") -> RecentTrend:
         if gap_why and usable["value"].notna().sum() >= TREND_POINTS:
             return _cannot(f"the last {TREND_POINTS} periods{since} are not consecutive ({gap_why}); "
                            "Fingertips does not test a series with gaps.")
-        return RecentTrend(NOT_ENOUGH, f"Not enough points for a trend: {len(run)} consecutive figure(s){since}; "
+        return RecentTrend(NOT_ENOUGH, f"Not enough points for a trend: {len(run)} consecutive period(s) with a figure{since}; "
                                        f"the test needs {TREND_POINTS}.")
     run = run.tail(TREND_POINTS)
     periods = tuple(run["period"].astype(str))
