@@ -206,7 +206,7 @@ def x_encoding(rows: pd.DataFrame, *, title: str | None = "Period", font_size: i
     kind = kinds.pop() if len(kinds) == 1 else OTHER
     known = rows.dropna(subset=["start"])
     axis: dict = {"labelAngle": label_angle, "labelFontSize": font_size, "titleFontSize": font_size,
-                  "labelOverlap": "greedy", "grid": False}
+                  "labelOverlap": "greedy", "labelSeparation": 8, "grid": False}
     scale = alt.Undefined
     if not known.empty:
         scale = alt.Scale(domain=[_dt(known["start"].min()), _dt(known["end"].max() + _ONE_DAY)])
