@@ -81,15 +81,18 @@ def label_for(start: pd.Timestamp, kind: str) -> str:
 
 def with_dates(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows with `start`, `end` and `date` (the period's middle; period_end when unrecognised)."""
-    spans = {p: period_span(p) for p in rows["period"].astype(str).unique()}
     labels = rows["period"].astype(str)
+    # Work out each distinct label once (a chart has a few dozen), then map back to the rows.
+    unique = labels.unique()
+    spans = [period_span(p) for p in unique]
+    starts = dict(zip(unique, [sp[0] if sp else pd.NaT for sp in spans], strict=True))
+    ends = dict(zip(unique, [sp[1] if sp else pd.NaT for sp in spans], strict=True))
+    kinds = dict(zip(unique, [period_kind(p) for p in unique], strict=True))
     fallback = pd.to_datetime(rows["period_end"]) if "period_end" in rows else pd.Series(pd.NaT, index=rows.index)
-    start = pd.to_datetime(labels.map(lambda p: spans[p][0] if spans[p] else pd.NaT)).fillna(fallback)
-    end = pd.to_datetime(labels.map(lambda p: spans[p][1] if spans[p] else pd.NaT)).fillna(fallback)
-    date = pd.Series([midpoint(s, e) if pd.notna(s) else pd.NaT for s, e in zip(start, end, strict=True)],
-                     index=rows.index, dtype="datetime64[ns]")
-    kind = labels.map(period_kind)
-    return rows.assign(start=start, end=end, date=date, _kind=kind)
+    start = pd.to_datetime(labels.map(starts)).fillna(fallback)
+    end = pd.to_datetime(labels.map(ends)).fillna(fallback)
+    date = (start + (end - start) / 2).dt.normalize()
+    return rows.assign(start=start, end=end, date=date, _kind=labels.map(kinds))
 
 
 def segment_ids(rows: pd.DataFrame, by: str | None = None) -> pd.Series:
@@ -170,10 +173,11 @@ def chart_gaps(primary: pd.DataFrame, plotted: pd.DataFrame) -> list[Gap]:
     known = plotted.dropna(subset=["start"])
     if known.empty:
         return own
-    union = (known.sort_values("start", kind="stable").groupby("period", sort=False)
-             .agg(value=("value", "max"), start=("start", "first"), end=("end", "first"), _kind=("_kind", "first"))
-             .reset_index().sort_values("start", kind="stable").assign(status_note=""))
-    union = union[union["value"].notna()] if union["value"].notna().any() else union
+    # One row per period that any plotted series has a figure for; absent periods become gaps.
+    union = known[known["value"].notna()].sort_values("start", kind="stable").drop_duplicates("period")
+    if union.empty:
+        return own
+    union = union[["period", "value", "start", "end", "_kind"]].assign(status_note="")
     shared = [g for g in gaps(union) if not any(g.start <= o.end and g.end >= o.start for o in own)]
     return sorted(own + shared, key=lambda g: g.start)
 
