@@ -8,7 +8,9 @@ and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -55,16 +57,52 @@ def refresh_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m cohesion refresh")
     parser.add_argument("--catalogue", default=str(config.CATALOGUE_PATH))
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--accept-shrink", action="store_true",
+                        help="let a source's new load replace its last good one even when it has far fewer rows")
+    parser.add_argument("--max-shrink", type=_share, default=None, metavar="SHARE",
+                        help="largest drop in a source's rows (0-1) taken without --accept-shrink (default 0.5)")
     args = parser.parse_args(argv)
+    options = {"accept_shrink": args.accept_shrink}
+    if args.max_shrink is not None:
+        options["max_shrink"] = args.max_shrink
     try:
-        manifest = refresh(Path(args.catalogue), progress=(lambda _m: None) if args.quiet else _progress)
+        manifest = refresh(Path(args.catalogue), progress=(lambda _m: None) if args.quiet else _progress, **options)
     except CatalogueError as exc:
         print(f"Refresh stopped: the catalogue has {len(exc.problems)} problem(s); the store was not changed.")
         for problem in exc.problems:
             print(f"  {problem}")
         return 2
+    except OSError as exc:
+        print(f"Refresh stopped: {describe_os_error(exc)}; the previous store version stays live.", file=sys.stderr)
+        return 3
     print(format_report(manifest))
     return 1 if has_failures(manifest) else 0
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a share; expected a number from 0 to 1, e.g. 0.5")
+    return value
+
+
+_ADVICE = {
+    errno.ENOSPC: ("the disk is full", "free some space and run it again"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space and run it again"),
+    errno.EROFS: ("the disk is read-only", "run it where the data folder can be written"),
+    errno.EACCES: ("permission denied", "run it as a user who may write the data folder"),
+    errno.EPERM: ("permission denied", "run it as a user who may write the data folder"),
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a failed read or write: what went wrong, where, and what to do."""
+    problem, advice = _ADVICE.get(exc.errno or 0, (exc.strerror or str(exc), "check the disk and run it again"))
+    where = f" at {os.fsdecode(exc.filename)}" if exc.filename else ""
+    return f"{problem}{where}; {advice}"
 
 
 def _progress(message: str) -> None:
@@ -85,4 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportError, AttributeError) as exc:
         print(f"'{argv[0]}' is not available in this build ({exc})")
         return 2
-    return int(handler(argv[1:]) or 0)
+    try:
+        return int(handler(argv[1:]) or 0)
+    except OSError as exc:  # disk full or read-only in any command: one line, not a traceback
+        print(f"{argv[0]} stopped: {describe_os_error(exc)}", file=sys.stderr)
+        return 3

@@ -1,8 +1,11 @@
 """Rebuild the processed store from every source in the catalogue.
 
 Each source is loaded on its own: a source whose file is broken keeps the rows it had in the
-previous version and is reported by name with the reason; nothing already loaded is lost. The
-new version is only made live once it is complete (see `store.write_version`).
+previous version and is reported by name with the reason; nothing already loaded is lost. So
+does a source whose new load has no rows, or shrinks by more than `max_shrink` of its last good
+load, unless the caller accepts the shrink (`refresh --accept-shrink`): an export cut short must
+not silently replace a full one. A damaged previous version is reported and passed over for an
+older one. The new version is only made live once it is complete (see `store.write_version`).
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import pandas as pd
 from cohesion import config, store, tidy
 from cohesion.catalogue import Catalogue, load_catalogue
 from cohesion.catalogue.models import Source
+from cohesion.catalogue.validate import source_path_problem
 from cohesion.loaders.errors import DataFileError
 from cohesion.loaders.registry import get_loader
 
 Progress = Callable[[str], None]
+MAX_SHRINK = 0.5  # a new load with fewer than half the rows of the last good one is held back
 
 
 def _stderr(message: str) -> None:
@@ -76,6 +81,10 @@ def load_source(source: Source, catalogue: Catalogue) -> tuple[pd.DataFrame | No
         report.problems.append("entered by hand or not yet published; no file to load")
         return None, report
     started = time.perf_counter()
+    if why := source_path_problem(source.path):  # the same check as `validate`
+        report.status = "failed"
+        report.problems.append(why)
+        return None, report
     try:
         path = config.resolve_data_path(source.path)
         if not path.exists():
@@ -105,31 +114,104 @@ def load_source(source: Source, catalogue: Catalogue) -> tuple[pd.DataFrame | No
     return frame, report
 
 
+class _Previous:
+    """The last good rows of each source, read lazily from the newest readable version."""
+
+    def __init__(self, root: Path | None, notes: list[str]):
+        self.root, self.notes = root, notes
+        self.versions = store.older_versions(root)
+        live = store.current_version(root)
+        if live in self.versions:  # the live version first, then older ones
+            self.versions.remove(live)
+            self.versions.insert(0, live)
+        self._manifests: dict[str, store.Manifest | None] = {}
+        self._reported: set[str] = set()
+
+    def _note(self, text: str) -> None:
+        if text not in self._reported:
+            self._reported.add(text)
+            self.notes.append(f"{text}; skipped it")
+
+    def manifest(self, version: str) -> store.Manifest | None:
+        if version not in self._manifests:
+            try:
+                self._manifests[version] = store.read_manifest(version, self.root)
+            except store.StoreDamagedError as exc:
+                self._note(str(exc))
+                self._manifests[version] = None
+        return self._manifests[version]
+
+    def report(self, source_id: str) -> store.SourceReport | None:
+        """The source's report in the newest version with a readable manifest."""
+        for version in self.versions:
+            manifest = self.manifest(version)
+            if manifest is not None:
+                return manifest.sources.get(source_id)
+        return None
+
+    def rows(self, source_id: str) -> tuple[pd.DataFrame, str] | None:
+        """(rows, when they were loaded) from the newest version whose file for the source reads."""
+        for version in self.versions:
+            try:
+                kept = store.read_source_rows(source_id, version, self.root)
+            except store.StoreDamagedError as exc:
+                self._note(str(exc))
+                continue
+            if kept is not None and len(kept):
+                manifest = self.manifest(version)
+                old = manifest.sources.get(source_id) if manifest else None
+                return kept, (old.loaded_at if old and old.loaded_at else f"version {version}")
+        return None
+
+
+def _keep(report: store.SourceReport, kept: pd.DataFrame, when: str, why: str) -> pd.DataFrame:
+    report.status = "kept_previous"
+    report.problems.append(f"{why}; kept {len(kept)} rows from the last good load ({when})")
+    report.rows = len(kept)
+    report.periods = sorted(kept["period"].unique().tolist())
+    report.areas = int(kept["area_code"].nunique())
+    report.loaded_at = when
+    return kept
+
+
+def _shrink(rows: int, before: int, max_shrink: float) -> str | None:
+    """Why a load of `rows` after `before` is held back, or None when it may replace it."""
+    if before <= 0 or (rows and rows >= before * (1 - max_shrink)):  # zero rows is always held back
+        return None
+    drop = 100 * (before - rows) / before
+    return (f"the new load has {rows} rows, {drop:.0f}% fewer than the {before} of the last good load "
+            f"(more than the {100 * max_shrink:.0f}% allowed); if the smaller file is right, run "
+            "`python -m cohesion refresh --accept-shrink`")
+
+
 def refresh(catalogue_path: Path | None = None, root: Path | None = None,
-            progress: Progress = _stderr) -> store.Manifest:
-    """Load every source and write a new store version. Raises CatalogueError if the catalogue is invalid."""
+            progress: Progress = _stderr, *, accept_shrink: bool = False,
+            max_shrink: float = MAX_SHRINK) -> store.Manifest:
+    """Load every source and write a new store version.
+
+    Raises CatalogueError if the catalogue is invalid, and OSError if the store cannot be
+    written (disk full, read-only); in both cases the previous version stays live.
+    """
     catalogue_path = catalogue_path or config.CATALOGUE_PATH
     catalogue = load_catalogue(catalogue_path)
-    previous = store.current_version(root)
-    previous_manifest = store.read_manifest(previous, root) if previous else None
+    notes: list[str] = []
+    removed = store.remove_stale_staging(root)
+    if removed:
+        notes.append(f"removed {len(removed)} unfinished version folder(s) left by an interrupted refresh")
+    previous = _Previous(root, notes)
 
     frames: dict[str, pd.DataFrame] = {}
     reports: dict[str, store.SourceReport] = {}
     total = len(catalogue.sources)
     for n, source in enumerate(catalogue.sources, start=1):
         frame, report = load_source(source, catalogue)
-        if frame is None and report.status == "failed" and previous:
-            kept = store.read_source_rows(source.id, previous, root)
-            if kept is not None and len(kept):
-                frame = kept
-                report.status = "kept_previous"
-                old = previous_manifest.sources.get(source.id) if previous_manifest else None
-                when = old.loaded_at if old else "an earlier refresh"
-                report.problems.append(f"kept {len(kept)} rows from the last good load ({when})")
-                report.rows = len(kept)
-                report.periods = sorted(kept["period"].unique().tolist())
-                report.areas = int(kept["area_code"].nunique())
-                report.loaded_at = old.loaded_at if old else ""
+        if frame is None and report.status == "failed" and (kept := previous.rows(source.id)):
+            frame = _keep(report, *kept, why="the new file could not be loaded")
+        elif frame is not None and not accept_shrink:
+            old = previous.report(source.id)
+            why = _shrink(len(frame), old.rows if old else 0, max_shrink)
+            if why and (kept := previous.rows(source.id)):
+                frame = _keep(report, *kept, why=why)
         if frame is not None:
             frames[source.id] = frame
         reports[source.id] = report
@@ -139,7 +221,7 @@ def refresh(catalogue_path: Path | None = None, root: Path | None = None,
     digest = hashlib.sha256(catalogue_path.read_bytes()).hexdigest()
     version = now.strftime("%Y%m%dT%H%M%S%f") + "-" + digest[:8]
     manifest = store.Manifest(version=version, created=now.isoformat(timespec="seconds"),
-                              catalogue_sha256=digest, sources=reports)
+                              catalogue_sha256=digest, sources=reports, notes=notes)
     store.write_version(version, frames, manifest, root, observations=combine(frames, catalogue))
     return manifest
 
@@ -158,6 +240,9 @@ def format_report(manifest: store.Manifest) -> str:
     if notes:
         lines.append("\nNot loaded (no file or not configured):")
         lines += [f"  {sid}: {p}" for sid, p in notes]
+    if manifest.notes:
+        lines.append("\nStore:")
+        lines += [f"  {note}" for note in manifest.notes]
     total = sum(r.rows for r in manifest.sources.values())
     lines.append(f"\n{total} rows from {sum(1 for r in manifest.sources.values() if r.rows)} sources")
     return "\n".join(lines)

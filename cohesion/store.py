@@ -8,7 +8,10 @@ Layout under `data/processed/`:
     versions/<id>/manifest.json     per-source report: status, rows, periods, areas, problems
 
 A refresh writes a whole new version folder and only then points CURRENT at it, so a reader
-never sees a half-written store and a failed refresh leaves the previous one live.
+never sees a half-written store and a failed refresh leaves the previous one live. A refresh
+that was killed leaves a `.staging-*` folder; the next refresh removes it (`remove_stale_staging`).
+A damaged file in an old version raises `StoreDamagedError`, so a refresh can report it and
+look further back instead of stopping.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,6 +30,12 @@ import pandas as pd
 from cohesion import config, tidy
 
 KEEP_VERSIONS = 3
+# A staging folder from another machine (shared store) is only taken as abandoned after this long.
+STALE_STAGING_SECONDS = 6 * 3600
+
+
+class StoreDamagedError(Exception):
+    """A file of a stored version cannot be read (truncated, corrupt, not what we wrote)."""
 
 
 @dataclass
@@ -48,6 +59,7 @@ class Manifest:
     created: str
     catalogue_sha256: str
     sources: dict[str, SourceReport]
+    notes: list[str] = field(default_factory=list)  # about the store itself, e.g. a damaged old version
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)
@@ -81,6 +93,8 @@ def read_manifest(version: str | None = None, root: Path | None = None) -> Manif
         return Manifest.from_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # bad JSON or not our shape
+        raise StoreDamagedError(f"version {version}: manifest.json is damaged ({type(exc).__name__}: {exc})") from exc
 
 
 def read_observations(version: str | None = None, root: Path | None = None) -> pd.DataFrame:
@@ -100,7 +114,63 @@ def read_source_rows(source_id: str, version: str | None = None, root: Path | No
     if version is None:
         return None
     path = version_dir(version, root) / "sources" / f"{source_id}.parquet"
-    return pd.read_parquet(path) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a truncated or corrupt file
+        raise StoreDamagedError(f"version {version}: sources/{source_id}.parquet is damaged "
+                                f"({type(exc).__name__}: {exc})") from exc
+
+
+def older_versions(root: Path | None = None) -> list[str]:
+    """Every complete version id, newest first (ids start with their creation time)."""
+    versions = (root or config.store_dir()) / "versions"
+    if not versions.is_dir():
+        return []
+    return sorted((p.name for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
+
+
+def _staging_prefix() -> str:
+    return f".staging-{socket.gethostname()}-{os.getpid()}-"
+
+
+def remove_stale_staging(root: Path | None = None) -> list[str]:
+    """Remove half-written versions left by a refresh that was killed; return their names.
+
+    A folder is abandoned when the process named in it is gone from this machine, or, for
+    another machine's (or an older, unnamed) folder, when it is older than STALE_STAGING_SECONDS.
+    """
+    versions = (root or config.store_dir()) / "versions"
+    if not versions.is_dir():
+        return []
+    removed = []
+    host = socket.gethostname()
+    for path in versions.glob(".staging-*"):
+        parts = path.name[len(".staging-"):].rsplit("-", 2)
+        if len(parts) == 3 and parts[0] == host and parts[1].isdigit():
+            stale = not _process_alive(int(parts[1]))
+        else:
+            try:
+                stale = time.time() - path.stat().st_mtime > STALE_STAGING_SECONDS
+            except FileNotFoundError:
+                continue
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
 
 
 def write_version(version: str, frames: dict[str, pd.DataFrame], manifest: Manifest,
@@ -109,7 +179,7 @@ def write_version(version: str, frames: dict[str, pd.DataFrame], manifest: Manif
     root = root or config.store_dir()
     versions = root / "versions"
     versions.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=versions))
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=versions))
     try:
         (staging / "sources").mkdir()
         for source_id, frame in frames.items():
@@ -131,9 +201,13 @@ def write_version(version: str, frames: dict[str, pd.DataFrame], manifest: Manif
 
 def _point_current_at(root: Path, version: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".CURRENT-", dir=root)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(version + "\n")
-    os.replace(tmp, root / "CURRENT")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(version + "\n")
+        os.replace(tmp, root / "CURRENT")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _prune(versions: Path, keep: str) -> None:

@@ -60,10 +60,22 @@ def catalogue_and_problems() -> tuple[Catalogue | None, list[Problem]]:
     return _catalogue_cached(file_key(config.CATALOGUE_PATH))
 
 
+# The last valid catalogue per file, so a broken edit never takes a running dashboard down.
+_last_good: dict[str, Catalogue] = {}
+
+
 def require_catalogue() -> Catalogue:
-    """The catalogue, or show every problem in its place and stop this page (others still work)."""
+    """The catalogue; if the file is now broken, the last good one with a warning; else show
+    every problem in its place and stop this page (others still work)."""
     catalogue, problems = catalogue_and_problems()
-    if catalogue is None:
+    key = str(config.CATALOGUE_PATH)
+    if catalogue is not None:
+        _last_good[key] = catalogue
+    elif key in _last_good:
+        st.warning(f"The indicator catalogue file now has {len(problems)} problem(s), so this page still "
+                   "shows the last good version. The Data & sources page lists the problems to fix.")
+        return _last_good[key]
+    else:
         show_catalogue_problems(problems)
         st.stop()
     return catalogue

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from cohesion import config, store
-from cohesion.catalogue import load_catalogue
+from cohesion.catalogue import CatalogueError, load_catalogue, validate_file
 from cohesion.loaders.errors import DataFileError
 from cohesion.loaders.published import load_published_figures
 from cohesion.refresh import combine, format_report, has_failures, refresh
@@ -82,10 +82,15 @@ def test_unsafe_source_path_is_refused(isolated_data: Path, tmp_path: Path) -> N
         'path: "data:published_figures.csv"', 'path: "data:../../../etc/passwd"')
     catalogue_path = tmp_path / "indicators.yaml"
     catalogue_path.write_text(text, encoding="utf-8")
-    manifest = refresh(catalogue_path, **QUIET)
-    report = manifest.sources["published_figures"]
-    assert report.status == "failed"
-    assert "resolves outside the data folder" in report.problems[0]
+    # `validate` and `refresh` use the same check: the catalogue itself is refused, store untouched.
+    _, problems = validate_file(catalogue_path)
+    expected = ("sources[13].path (id 'published_figures'): 'data:../../../etc/passwd' resolves outside "
+                "the data folder; expected a path inside one of the data folders, such as data:file.csv")
+    assert [str(p) for p in problems] == [f"indicators.yaml:245: {expected}"]
+    with pytest.raises(CatalogueError) as caught:
+        refresh(catalogue_path, **QUIET)
+    assert [str(p) for p in caught.value.problems] == [f"indicators.yaml:245: {expected}"]
+    assert store.current_version() is None
 
 
 def test_resolve_data_path_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,8 +1,9 @@
 """Load `indicators.yaml` and report every problem at once, each with its YAML path and line.
 
-YAML is read with the safe loader only. We compose the node tree first so that each problem can
-name the line it sits on, and so duplicate keys (which plain safe_load would silently collapse,
-keeping the last) are caught.
+YAML is read with the safe loader only, after `safe_yaml.check_limits` has refused oversized
+files, aliases and deep nesting (so a hostile file cannot exhaust memory or crash the process).
+We compose the node tree first so that each problem can name the line it sits on, and so
+duplicate keys (which plain safe_load would silently collapse, keeping the last) are caught.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from cohesion import config
+from cohesion.catalogue import safe_yaml
 from cohesion.catalogue.models import Catalogue
 
 PathTuple = tuple[str | int, ...]
-# The C implementation of the *safe* loader when libyaml is present; never the full loader.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,18 @@ def _line_for(path: PathTuple, lines: dict[PathTuple, int]) -> int | None:
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[PathTuple, int], list[Problem]]:
     """Safe-load YAML text; return the data, a path->line index and any problems found."""
     try:
-        root = yaml.compose(text, Loader=_SAFE_LOADER)
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - the safe loader (C or Python)
+        safe_yaml.check_limits(text)
+        root = safe_yaml.compose(text)
+        data = safe_yaml.construct(text)
+    except safe_yaml.YamlLimitError as exc:
+        return None, {}, [Problem(file, "", exc.line, f"refused: {exc.message}")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or str(exc)
         return None, {}, [Problem(file, "", line, f"malformed YAML: {what}")]
+    except (ValueError, TypeError, OverflowError) as exc:  # a tagged value the safe loader cannot build
+        return None, {}, [Problem(file, "", None, f"malformed YAML: {exc}")]
     lines: dict[PathTuple, int] = {}
     duplicates: list[tuple[PathTuple, int]] = []
     if root is not None:
@@ -185,6 +191,9 @@ def _cross_reference_problems(data: dict, file: str, lines: dict[PathTuple, int]
         loader = src.get("loader") if isinstance(src, dict) else None
         if isinstance(loader, str) and loader != "none" and loader not in LOADERS:
             add(("sources", i, "loader"), f"unknown loader '{src['loader']}'; expected 'none' or one of {sorted(LOADERS)}")
+        spec = src.get("path") if isinstance(src, dict) else None
+        if isinstance(spec, str) and (why := source_path_problem(spec)):
+            add(("sources", i, "path"), why)
 
     meeting = data.get("meeting") if isinstance(data.get("meeting"), dict) else {}
     for j, pid in enumerate(meeting.get("agenda") or [] if isinstance(meeting.get("agenda"), list) else []):
@@ -196,6 +205,21 @@ def _cross_reference_problems(data: dict, file: str, lines: dict[PathTuple, int]
         if pid is not None and pid not in used:
             add(("priorities", i), f"priority '{pid}' has no indicator; every priority needs at least one")
     return problems
+
+
+def source_path_problem(spec: str) -> str | None:
+    """Why a source's `path` may not be read, or None; `refresh` asks the same before loading.
+
+    A `reference:` path with no reference folder configured is not a catalogue problem (the
+    source is reported as not configured when refreshing).
+    """
+    try:
+        config.resolve_data_path(spec)
+    except config.UnsafePathError as exc:
+        return f"{exc}; expected a path inside one of the data folders, such as data:file.csv"
+    except FileNotFoundError:
+        return None
+    return None
 
 
 def validate_text(text: str, file: str = "indicators.yaml") -> tuple[Catalogue | None, list[Problem]]:
@@ -216,11 +240,21 @@ def validate_text(text: str, file: str = "indicators.yaml") -> tuple[Catalogue |
 
 
 def validate_file(path: Path) -> tuple[Catalogue | None, list[Problem]]:
-    """Validate a catalogue file; a missing or unreadable file is itself a problem."""
+    """Validate a catalogue file; a missing, unreadable or oversized file is itself a problem."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(str(path), "", None, f"cannot read the catalogue: {exc}")]
+        size = Path(path).stat().st_size
+        if size > safe_yaml.MAX_BYTES:  # refuse before reading a huge file into memory
+            return None, [Problem(Path(path).name, "", None, f"refused: the file is {size:,} bytes; "
+                                  f"expected at most {safe_yaml.MAX_BYTES:,} (a catalogue is tens of kilobytes)")]
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), "", None, f"cannot read the catalogue: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(Path(path).name, "", line, f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; "
+                              "expected the file saved as UTF-8")]
     return validate_text(text, file=Path(path).name)
 
 
