@@ -15,8 +15,10 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,35 +38,61 @@ _NOTE = re.compile(r"\[\s*note\s*\d+\s*\]", re.IGNORECASE)  # "[note 3]" footnot
 _TRAILING_FOOTNOTE = re.compile(r"(?<=[A-Za-z)])\d+(?:,\d+)*$")
 
 
-def read_text(path: Path) -> str:
-    """The file's text (UTF-8, with or without a byte-order mark; cp1252 as a fallback).
-
-    Raises DataFileError when the file is absent or is not text, so the refresh can say which
-    file to fix instead of showing a traceback.
-    """
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; DataFileError when it is absent or is not text (a NUL byte near the start)."""
     path = Path(path)
     if not path.is_file():
         raise DataFileError(path, "file not found; expected a readable file at this path")
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise DataFileError(path, "this is not a text (CSV) file; expected comma-separated text")
+    return raw
+
+
+def text_encoding(raw: bytes) -> str:
+    """`utf-8-sig` when the bytes are UTF-8 (with or without a byte-order mark), else `cp1252`.
+
+    Spreadsheets saved as "CSV" on Windows are often cp1252; we accept them rather than fail.
+    """
     try:
-        return raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Spreadsheets saved as "CSV" on Windows are often cp1252; accept them rather than fail.
-        return raw.decode("cp1252", errors="replace")
+        return "cp1252"
+    return "utf-8-sig"
 
 
-def read_csv_strings(path: Path, *, skiprows: int = 0, text: str | None = None) -> pd.DataFrame:
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8, with or without a byte-order mark; cp1252 as a fallback).
+
+    Raises DataFileError when the file is absent or is not text, so the refresh can say which
+    file to fix instead of showing a traceback.
+    """
+    raw = read_bytes(path)
+    return raw.decode(text_encoding(raw), errors="replace")
+
+
+def read_csv_strings(path: Path, *, skiprows: int = 0, text: str | None = None,
+                     categorical: bool = False) -> pd.DataFrame:
     """Read a CSV with every cell as text ("" for empty) and no marker turned into NaN.
 
     Blank lines are kept as empty rows so that `csv_row_number` stays true to the file.
+    `categorical` stores each column as categories: a big export repeats a few periods, areas
+    and strands on every row, so this keeps a 50 MB file to tens of MB in memory, and lets
+    `per_value` check each distinct cell once.
     """
-    text = read_text(path) if text is None else text
+    if text is None:
+        raw = read_bytes(path)
+        source: Any = io.BytesIO(raw)
+        encoding = text_encoding(raw)
+    else:
+        source, encoding = io.StringIO(text), None
+    content = raw if text is None else text
+    if not content or content.isspace():  # isspace stops at the first other character: no copy
+        raise DataFileError(path, "the file is empty; expected a header row and data rows", row=1)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=False, skiprows=skiprows,
+            source, dtype="category" if categorical else str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=False, skiprows=skiprows, encoding=encoding, encoding_errors="replace",
         )
     except pd.errors.EmptyDataError as exc:
         raise DataFileError(path, "the file is empty; expected a header row and data rows", row=1) from exc
@@ -83,8 +111,70 @@ def drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows where every cell is empty text are layout, not data; the index is kept."""
     if frame.empty:
         return frame
-    blank = frame.apply(lambda col: col.astype(str).str.strip() == "").all(axis=1)
+    blank = np.ones(len(frame), dtype=bool)
+    for col in frame.columns:
+        blank &= per_value(frame[col], lambda cell: str(cell).strip() == "").astype(bool)
     return frame[~blank]
+
+
+def per_value(series: pd.Series | pd.Categorical | np.ndarray, fn: Callable[[Any], Any], *,
+              category: bool = False) -> Any:
+    """`fn` of every cell, computed once per distinct value: one result per row.
+
+    Template checks are per cell but a big export repeats the same few values; this keeps a
+    half-million-row file to a few thousand calls. With `category`, text results (None for
+    missing) come back as a pandas Categorical: int codes plus the few distinct strings, so a
+    column of half a million rows costs a few megabytes. Otherwise an object array.
+    """
+    codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=False)
+    return _spread(codes, [fn(value) for value in uniques], category)
+
+
+def _spread(codes: np.ndarray, results: list, category: bool) -> Any:
+    if category:
+        result_codes, result_uniques = pd.factorize(pd.Index(results, dtype=object), sort=False)
+        return pd.Categorical.from_codes(result_codes[codes], categories=result_uniques.astype(str))
+    out = np.empty(len(results), dtype=object)
+    for i, value in enumerate(results):
+        out[i] = value
+    return out[codes]
+
+
+def distinct_rows(*columns: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(group code per row, first row position per group) of the combination of `columns`."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, sort=False, use_na_sentinel=False)
+        # Refactorise after each column so the combined code stays below rows x distinct values.
+        combined, _ = pd.factorize(combined * len(uniques) + codes, sort=False)
+    first = np.full(int(combined.max()) + 1 if len(combined) else 0, -1, dtype=np.int64)
+    first[combined[::-1]] = np.arange(len(combined))[::-1]
+    return combined, first
+
+
+def per_combination(fn: Callable[..., Any], *columns: Any, category: bool = True) -> Any:
+    """`fn(a, b, ...)` of every row's values of `columns`, once per distinct combination."""
+    codes, first = distinct_rows(*columns)
+    values = [np.asarray(column.iloc[first] if isinstance(column, pd.Series) else column[first], dtype=object)
+              for column in columns]
+    return _spread(codes, [fn(*args) for args in zip(*values, strict=True)], category)
+
+
+def first_failure(path: Path, rows: Sequence[int] | np.ndarray,
+                  checks: Iterable[tuple[str | None, np.ndarray]], *, sheet: str | None = None) -> None:
+    """Raise DataFileError for the first row with a problem, as a row-by-row check would.
+
+    `checks` are (field, messages) in the order a row is checked; messages holds, per row, what
+    is wrong (None when fine). The earliest failing row wins; on that row, the earliest check.
+    """
+    best: tuple[int, str | None, str] | None = None
+    for field, messages in checks:
+        bad = np.flatnonzero(pd.notna(messages))
+        if len(bad) and (best is None or bad[0] < best[0]):
+            best = (int(bad[0]), field, str(messages[bad[0]]))
+    if best is not None:
+        pos, field, message = best
+        raise DataFileError(path, message, row=int(rows[pos]), field=field, sheet=sheet)
 
 
 def find_header_row(rows: Iterable[Iterable[object]], predicate: Callable[[list[str]], bool]) -> int | None:
@@ -202,6 +292,28 @@ def check_period(text: str) -> str | None:
     if re.match(r"^\d{4}[/-]\d{4}$", text):
         return fy_hint
     return "not a recognised period"
+
+
+def period_start(period: str) -> date | None:
+    """First day of a period label (month, financial year from 1 April, calendar year), or None."""
+    text = str(period).strip()
+    if (m := _STRICT_MONTH.match(text)) and 1 <= int(m.group(2)) <= 12:
+        return date(int(m.group(1)), int(m.group(2)), 1)
+    if m := re.match(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", text):
+        return date(int(m.group(1)), 4, 1)
+    if _STRICT_YEAR.match(text):
+        return date(int(text), 1, 1)
+    return None
+
+
+def future_period_problem(period: str, today: date | None = None) -> str | None:
+    """Why `period` cannot hold figures yet (it starts after today), or None."""
+    today = today or date.today()
+    start = period_start(period)
+    if start is None or start <= today:
+        return None
+    return (f"'{str(period).strip()}' is in the future (it starts on {start.isoformat()}, after today, "
+            f"{today.isoformat()}); expected a period that has begun")
 
 
 def template_period_end(period: str) -> pd.Timestamp | None:
