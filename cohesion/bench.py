@@ -30,6 +30,7 @@ FEATURE_BENCHES = [
     "cohesion.trends.bench:bench",
     "cohesion.geo.bench:bench",
     "cohesion.report.bench:bench",
+    "cohesion.loaders.bench:bench",
 ]
 
 

@@ -22,8 +22,10 @@ numerator are NaN and status_note says "suppressed: base below 30 respondents".
 Strict validation (DataFileError naming file, row, column and what was expected): a count above
 base_n or positive counts adding to more than base_n; base_n missing or not a whole number;
 percentage outside 0-100; different base_n values within one question/period/area/breakdown; a
-duplicated response; positive not yes/no; bad period or breakdown; an EXAMPLE row left in from the
-template; an unknown file extension. Series breaks: none recorded; a change of questionnaire
+duplicated response; positive not yes/no; bad period or breakdown; a period that starts after today;
+an EXAMPLE row left in from the template; an unknown file extension. Checks are vectorised (each
+distinct cell checked once, see `common.per_value`) and report the first bad row, as a row-by-row
+check would. Series breaks: none recorded; a change of questionnaire
 should be noted in the catalogue.
 """
 
@@ -33,6 +35,7 @@ import math
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,8 +44,13 @@ from cohesion import tidy
 from cohesion.loaders.common import (
     area_type_from_code,
     check_period,
+    distinct_rows,
     drop_blank_rows,
     find_header_row,
+    first_failure,
+    future_period_problem,
+    per_combination,
+    per_value,
     read_csv_strings,
     read_sheet,
     sheet_names,
@@ -69,18 +77,119 @@ def load_wellbeing_survey(path: Path) -> pd.DataFrame:
     if "count" not in frame and "percentage" not in frame:
         raise DataFileError(path, "no 'count' or 'percentage' column; expected at least one of them",
                             row=first_row - 1, sheet=sheet)
-    answers = [_parse_row(path, sheet, first_row + int(idx), rec)
-               for idx, rec in drop_blank_rows(frame).iterrows()]
-    if not answers:
+    frame = drop_blank_rows(frame)
+    if frame.empty:
         raise DataFileError(path, "no data rows under the header", row=first_row, sheet=sheet)
-    return tidy.conform(pd.DataFrame([_headline(path, sheet, group) for group in _groups(answers)]))
+    rows = first_row + frame.index.to_numpy()
+    cells = _check_rows(path, sheet, rows, frame)
+    return tidy.conform(_headlines(path, sheet, rows, cells))
+
+
+def _check_rows(path: Path, sheet: str | None, rows: np.ndarray, frame: pd.DataFrame) -> dict[str, Any]:
+    """Every per-row check, in the order a row is read; returns the parsed columns."""
+    def col(name: str) -> pd.Series:
+        return frame[name] if name in frame else pd.Series("", index=frame.index, dtype=object)
+
+    def text(name: str) -> pd.Categorical:
+        return per_value(col(name), lambda v: str(v).strip(), category=True)
+
+    def where(series: Any, problem: Callable[[str], str | None]) -> pd.Categorical:
+        return per_value(series, lambda v: problem(str(v).strip()), category=True)
+
+    got = {name: text(name) for name in ("question_id", "period", "area_code", "area_name", "breakdown", "response")}
+    positive = per_value(col("positive"), lambda v: str(v).strip().lower() in YES).astype(bool)
+    base_n = per_value(col("base_n"), lambda v: _number(str(v).strip(), whole=True)).astype(float)
+    count = per_value(col("count"), lambda v: _number(str(v).strip(), whole=True)).astype(float)
+    pct = per_value(col("percentage"), lambda v: _number(str(v).strip(), whole=False)).astype(float)
+    over_base = count > base_n
+    no_figure = positive & np.isnan(count) & np.isnan(pct)
+    first_failure(path, rows, [
+        ("area_name", per_combination(
+            lambda name, code, qid: _EXAMPLE if "EXAMPLE" in f"{name}{code}" or str(qid).strip().lower().startswith("example")
+            else None, col("area_name"), col("area_code"), col("question_id"))),
+        *[(field, where(got[field], lambda v, f=field: None if v else f"{f} is blank; expected a value on every row"))
+          for field in ("question_id", "area_code", "area_name", "response")],
+        ("period", where(got["period"], _period_problem)),
+        ("breakdown", where(got["breakdown"], lambda v: None if not v or _BREAKDOWN.match(v) else
+                            f"'{v}' is not a breakdown; expected blank or key=value such as age=16-24")),
+        ("positive", where(col("positive"), lambda v: None if v.lower() in YES | NO else
+                           f"'{v}' is not yes or no; expected yes when this answer counts toward the headline percentage")),
+        ("base_n", where(col("base_n"), lambda v: _number_problem(v, whole=True) or (
+            "base_n is missing; expected the number of respondents who answered" if v == "" else None))),
+        ("count", where(col("count"), lambda v: _number_problem(v, whole=True))),
+        ("count", _messages(over_base, lambda i: f"count {count[i]:g} is more than base_n {base_n[i]:g}; expected at most the base")),
+        ("percentage", where(col("percentage"), lambda v: _number_problem(v, whole=False) or (
+            f"{float(v.replace(',', '').rstrip('%')):g} is outside 0-100; expected a percentage of base_n"
+            if v and not 0 <= float(v.replace(",", "").rstrip("%")) <= 100 else None))),
+        ("count", _messages(no_figure, lambda _i: "a positive answer needs a count or a percentage; both are blank")),
+    ], sheet=sheet)
+    return got | {"positive": positive, "base_n": base_n, "count": count, "percentage": pct}
+
+
+def _messages(mask: np.ndarray, message: Callable[[int], str]) -> np.ndarray:
+    out = np.full(len(mask), None, dtype=object)
+    bad = np.flatnonzero(mask)
+    if len(bad):
+        out[bad[0]] = message(int(bad[0]))  # only the first is ever reported
+    return out
+
+
+def _headlines(path: Path, sheet: str | None, rows: np.ndarray, c: dict[str, Any]) -> pd.DataFrame:
+    """One headline row per (question, period, area, breakdown), after the cell-level checks."""
+    group, first = distinct_rows(*(c[k] for k in _GROUP))
+    base = c["base_n"][first][group]
+    differs = c["base_n"] != base
+    response_group, response_first = distinct_rows(group, per_value(c["response"], str.lower, category=True))
+    repeats = response_first[response_group] != np.arange(len(group))
+    exact = np.where(np.isnan(c["count"]), c["percentage"] * c["base_n"] / 100, c["count"])
+    positive_sum = np.bincount(group, weights=np.where(c["positive"], exact, 0.0), minlength=len(first))
+    base_first = c["base_n"][first]
+    # The first cell (in file order) with a problem is reported; within it, the first answer.
+    answer_bad = np.flatnonzero(differs | repeats)
+    bad_groups = set(group[answer_bad].tolist()) | set(np.flatnonzero(positive_sum > base_first + 0.5).tolist())
+    if bad_groups:
+        g = min(bad_groups)
+        in_group = answer_bad[group[answer_bad] == g]
+        if len(in_group):
+            i, f = int(in_group[0]), int(first[g])
+            if differs[i]:
+                raise DataFileError(path, f"base_n {c['base_n'][i]:g} differs from {base_first[g]:g} on row {rows[f]} "
+                                    "for the same question, period, area and breakdown; expected one base per cell",
+                                    row=int(rows[i]), field="base_n", sheet=sheet)
+            raise DataFileError(path, f"response '{c['response'][i]}' repeats row {rows[response_first[response_group[i]]]}; "
+                                "expected each answer once per cell", row=int(rows[i]), field="response", sheet=sheet)
+        raise DataFileError(path, f"positive answers add to {positive_sum[g]:g}, more than base_n {base_first[g]:g}; "
+                            "expected counts of respondents out of base_n", row=int(rows[first[g]]), field="count", sheet=sheet)
+    shown = base_first >= MIN_BASE_N
+    numerator = np.where(shown, np.round(positive_sum), np.nan)
+    ci = [wilson_interval(n, b) if ok else (np.nan, np.nan) for n, b, ok in zip(numerator, base_first, shown, strict=True)]
+    out = pd.DataFrame({k: np.asarray(c[k][first], dtype=object) for k in
+                        ("question_id", "period", "area_code", "area_name", "breakdown")})
+    return out.rename(columns={"question_id": "measure"}).assign(
+        period_end=[template_period_end(p) for p in out["period"]],
+        area_type=[area_type_from_code(code) for code in out["area_code"]],
+        unit="%", denominator=base_first,
+        value=np.where(shown, 100 * positive_sum / np.where(base_first > 0, base_first, np.nan), np.nan),
+        numerator=numerator, lower_ci=[lo for lo, _ in ci], upper_ci=[hi for _, hi in ci],
+        status_note=np.where(shown, "", SUPPRESSED_NOTE),
+    )
+
+
+_EXAMPLE = ("this is an EXAMPLE row from the template; delete the example rows and enter the survey's own "
+            "figures")
+
+
+def _period_problem(period: str) -> str | None:
+    if problem := check_period(period):
+        return f"'{period}': {problem}; expected YYYY/YY (financial year), YYYY (calendar year) or YYYY-MM"
+    return future_period_problem(period)
 
 
 def _read(path: Path) -> tuple[pd.DataFrame, int, str | None]:
     """(frame of text cells, sheet row number of the first data row, sheet name or None)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv_strings(path), 2, None
+        return read_csv_strings(path, categorical=True), 2, None
     if suffix != ".xlsx":
         raise DataFileError(path, f"unsupported file type '{suffix or '(none)'}'; expected .csv or .xlsx")
     names = sheet_names(path)
@@ -106,94 +215,18 @@ def _as_text(cell: object) -> str:
     return str(cell).strip()
 
 
-def _parse_row(path: Path, sheet: str | None, row_no: int, rec: pd.Series) -> dict:
-    def fail(field: str, message: str) -> DataFileError:
-        return DataFileError(path, message, row=row_no, field=field, sheet=sheet)
-
-    get = {k: str(v).strip() for k, v in rec.items()}
-    if "EXAMPLE" in get["area_name"] or "EXAMPLE" in get["area_code"] or \
-            get["question_id"].lower().startswith("example"):
-        raise fail("area_name", "this is an EXAMPLE row from the template; delete the example rows "
-                   "and enter the survey's own figures")
-    for field in ("question_id", "area_code", "area_name", "response"):
-        if not get[field]:
-            raise fail(field, f"{field} is blank; expected a value on every row")
-    if problem := check_period(get["period"]):
-        raise fail("period", f"'{get['period']}': {problem}; expected YYYY/YY (financial year), "
-                   "YYYY (calendar year) or YYYY-MM")
-    if get["breakdown"] and not _BREAKDOWN.match(get["breakdown"]):
-        raise fail("breakdown", f"'{get['breakdown']}' is not a breakdown; expected blank or key=value "
-                   "such as age=16-24")
-    positive = get["positive"].lower()
-    if positive not in YES | NO:
-        raise fail("positive", f"'{get['positive']}' is not yes or no; expected yes when this answer "
-                   "counts toward the headline percentage")
-    base_n = _number(get["base_n"], "base_n", fail, whole=True)
-    if math.isnan(base_n):
-        raise fail("base_n", "base_n is missing; expected the number of respondents who answered")
-    count = _number(get.get("count", ""), "count", fail, whole=True)
-    if count > base_n:
-        raise fail("count", f"count {count:g} is more than base_n {base_n:g}; expected at most the base")
-    pct = _number(get.get("percentage", ""), "percentage", fail, whole=False)
-    if not math.isnan(pct) and not 0 <= pct <= 100:
-        raise fail("percentage", f"{pct:g} is outside 0-100; expected a percentage of base_n")
-    if positive in YES and math.isnan(count) and math.isnan(pct):
-        raise fail("count", "a positive answer needs a count or a percentage; both are blank")
-    return {"row": row_no, "question_id": get["question_id"], "period": get["period"],
-            "area_code": get["area_code"], "area_name": get["area_name"], "breakdown": get["breakdown"],
-            "response": get["response"], "positive": positive in YES, "base_n": base_n,
-            "count": count, "percentage": pct}
+def _number(text: str, *, whole: bool) -> float:
+    """The cell as a number; NaN when blank or not a valid number (see _number_problem)."""
+    return np.nan if _number_problem(text, whole=whole) or text == "" else float(text.replace(",", "").rstrip("%"))
 
 
-def _number(text: str, field: str, fail: Callable[[str, str], DataFileError], *, whole: bool) -> float:
+def _number_problem(text: str, *, whole: bool) -> str | None:
     if text == "":
-        return np.nan
+        return None
     try:
         value = float(text.replace(",", "").rstrip("%"))
     except ValueError:
-        raise fail(field, f"'{text}' is not a number; expected "
-                   f"{'a whole number' if whole else 'a number'} or blank") from None
+        return f"'{text}' is not a number; expected {'a whole number' if whole else 'a number'} or blank"
     if value < 0 or (whole and not value.is_integer()):
-        raise fail(field, f"{text}: expected {'a whole number' if whole else 'a number'} of 0 or more")
-    return value
-
-
-def _groups(answers: list[dict]) -> list[list[dict]]:
-    groups: dict[tuple, list[dict]] = {}
-    for answer in answers:
-        groups.setdefault(tuple(answer[k] for k in _GROUP), []).append(answer)
-    return list(groups.values())
-
-
-def _headline(path: Path, sheet: str | None, group: list[dict]) -> dict:
-    first = group[0]
-    seen: dict[str, int] = {}
-    for answer in group:
-        if answer["base_n"] != first["base_n"]:
-            raise DataFileError(
-                path, f"base_n {answer['base_n']:g} differs from {first['base_n']:g} on row {first['row']} "
-                "for the same question, period, area and breakdown; expected one base per cell",
-                row=answer["row"], field="base_n", sheet=sheet)
-        if answer["response"].lower() in seen:
-            raise DataFileError(path, f"response '{answer['response']}' repeats row "
-                                f"{seen[answer['response'].lower()]}; expected each answer once per cell",
-                                row=answer["row"], field="response", sheet=sheet)
-        seen[answer["response"].lower()] = answer["row"]
-    base_n = first["base_n"]
-    positive_exact = sum(a["count"] if not math.isnan(a["count"]) else a["percentage"] * base_n / 100
-                         for a in group if a["positive"])
-    if positive_exact > base_n + 0.5:
-        raise DataFileError(path, f"positive answers add to {positive_exact:g}, more than base_n {base_n:g}; "
-                            "expected counts of respondents out of base_n", row=first["row"],
-                            field="count", sheet=sheet)
-    out = {"measure": first["question_id"], "period": first["period"],
-           "period_end": template_period_end(first["period"]), "area_code": first["area_code"],
-           "area_name": first["area_name"], "area_type": area_type_from_code(first["area_code"]), "breakdown": first["breakdown"],
-           "unit": "%", "denominator": base_n}
-    if base_n < MIN_BASE_N:
-        return out | {"value": np.nan, "numerator": np.nan, "status_note": SUPPRESSED_NOTE}
-    numerator = float(round(positive_exact))
-    lower, upper = wilson_interval(numerator, base_n)
-    return out | {"value": 100 * positive_exact / base_n, "numerator": numerator,
-                  "lower_ci": lower, "upper_ci": upper, "status_note": ""}
-
+        return f"{text}: expected {'a whole number' if whole else 'a number'} of 0 or more"
+    return None
