@@ -178,10 +178,12 @@ def _shrink(rows: int, before: int, max_shrink: float) -> str | None:
     """Why a load of `rows` after `before` is held back, or None when it may replace it."""
     if before <= 0 or (rows and rows >= before * (1 - max_shrink)):  # zero rows is always held back
         return None
+    advice = "if the smaller file is right, run `python -m cohesion refresh --accept-shrink`"
+    if rows == 0:
+        return f"the new load has no rows where the last good load had {before}; {advice}"
     drop = 100 * (before - rows) / before
     return (f"the new load has {rows} rows, {drop:.0f}% fewer than the {before} of the last good load "
-            f"(more than the {100 * max_shrink:.0f}% allowed); if the smaller file is right, run "
-            "`python -m cohesion refresh --accept-shrink`")
+            f"(more than the {100 * max_shrink:.0f}% allowed); {advice}")
 
 
 def refresh(catalogue_path: Path | None = None, root: Path | None = None,

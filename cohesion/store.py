@@ -119,8 +119,9 @@ def read_source_rows(source_id: str, version: str | None = None, root: Path | No
     try:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for a truncated or corrupt file
+        detail = str(exc).replace(f"'{path}'", "").replace(str(path), "")  # the path is said once, below
         raise StoreDamagedError(f"version {version}: sources/{source_id}.parquet is damaged "
-                                f"({type(exc).__name__}: {exc})") from exc
+                                f"({type(exc).__name__}: {detail})") from exc
 
 
 def older_versions(root: Path | None = None) -> list[str]:

@@ -114,6 +114,8 @@ def _pydantic_problems(exc: ValidationError, file: str, lines: dict[PathTuple, i
             message = "unknown key; check the spelling against the README's catalogue reference"
         elif err["type"] == "missing":
             message = "required field is missing"
+        elif err["type"].startswith("date_"):  # e.g. 2025-02-30, read as text (see safe_yaml)
+            message += f" (got {err.get('input')!r}); expected a real date written YYYY-MM-DD"
         elif "input" in err and err["type"] not in ("model_type",):
             message += f" (got {err['input']!r})" if not isinstance(err["input"], dict) else ""
         problems.append(Problem(file, _label(loc, data), _line_for(loc, lines), message))

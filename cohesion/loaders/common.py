@@ -61,6 +61,34 @@ def text_encoding(raw: bytes) -> str:
     return "utf-8-sig"
 
 
+def require_utf8(path: Path, raw: bytes) -> None:
+    """DataFileError at the row (line) of the first byte that is not UTF-8 text."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        raise DataFileError(path, f"byte 0x{raw[exc.start]:02x} is not UTF-8 text (the file looks saved as "
+                            "Windows-1252); expected UTF-8: save it again as 'CSV UTF-8'", row=row) from None
+
+
+def require_not_empty(path: Path, raw: bytes) -> None:
+    if not raw or raw.isspace():  # isspace stops at the first other character: no copy
+        raise DataFileError(path, "the file is empty; expected a header row and data rows", row=1)
+
+
+def ragged_row(path: Path, raw: bytes) -> DataFileError | None:
+    """The first CSV row whose number of cells differs from the header's, as a located error."""
+    import csv
+
+    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig", errors="replace"), newline=""))
+    header = next(reader, [])
+    for row in reader:
+        if row and len(row) != len(header):
+            return DataFileError(path, f"{len(row)} cells where the header has {len(header)}; expected one "
+                                 "cell per column (check for an unquoted comma)", row=reader.line_num)
+    return None
+
+
 def read_text(path: Path) -> str:
     """The file's text (UTF-8, with or without a byte-order mark; cp1252 as a fallback).
 
@@ -88,7 +116,7 @@ def read_csv_strings(path: Path, *, skiprows: int = 0, text: str | None = None,
         source, encoding = io.StringIO(text), None
     content = raw if text is None else text
     if not content or content.isspace():  # isspace stops at the first other character: no copy
-        raise DataFileError(path, "the file is empty; expected a header row and data rows", row=1)
+        require_not_empty(path, b"")
     try:
         frame = pd.read_csv(
             source, dtype="category" if categorical else str, keep_default_na=False, na_filter=False,

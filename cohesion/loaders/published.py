@@ -10,11 +10,13 @@ catalogue source the figure belongs to, so the dashboard credits the real publis
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from cohesion import tidy
+from cohesion.loaders.common import future_period_problem, ragged_row, read_bytes, require_not_empty, require_utf8
 from cohesion.loaders.errors import DataFileError, require_columns
 
 CITATION_COLUMNS = ["publisher", "publication", "table_or_section", "vintage", "licence"]
@@ -23,10 +25,14 @@ REQUIRED = ["source_id", "measure", "period", "area_code", "area_name", "area_ty
 
 def read_published_table(path: Path) -> pd.DataFrame:
     """The table as text, with every row checked for a citation and a readable value."""
+    data = read_bytes(path)
+    require_not_empty(path, data)
+    require_utf8(path, data)  # typed-in citations: refuse a guessed encoding rather than garble them
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", engine="pyarrow")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataFileError(path, f"not a readable UTF-8 CSV ({exc})") from exc
+        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig", engine="pyarrow")
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        raise ragged_row(path, data) or DataFileError(path, f"could not read as CSV ({exc}); expected "
+                                                      "comma-separated UTF-8 text") from None
     require_columns(path, list(raw.columns), REQUIRED)
     # Checks are column-wise so a national-scale table (hundreds of thousands of rows) stays fast;
     # the first offending row is reported with its CSV line (header = row 1).
@@ -38,6 +44,9 @@ def read_published_table(path: Path) -> pd.DataFrame:
     if bad_period.any():
         i = int(bad_period.idxmax())
         _first_bad(path, bad_period, "period", f"period '{raw.at[i, 'period']}' not recognised; expected 2024/25, 2025 or 2025-06")
+    future = raw["period"].map({p: future_period_problem(p) for p in raw["period"].unique()})
+    if future.notna().any():
+        _first_bad(path, future.notna(), "period", str(future[future.notna()].iloc[0]))
     values = pd.to_numeric(raw["value"].str.replace(",", "", regex=False), errors="coerce")
     notes = raw["status_note"].str.strip() if "status_note" in raw else pd.Series("", index=raw.index)
     bad_value = values.isna() & (notes == "")
