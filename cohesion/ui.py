@@ -81,10 +81,17 @@ def require_catalogue() -> Catalogue:
     return catalogue
 
 
+def last_good_catalogue() -> Catalogue | None:
+    """The last valid catalogue this server read, if any (see require_catalogue)."""
+    return _last_good.get(str(config.CATALOGUE_PATH))
+
+
 def show_catalogue_problems(problems: list[Problem]) -> None:
+    consequence = ("the dashboard keeps using the last good version until they are fixed"
+                   if last_good_catalogue() else "this part of the dashboard cannot be drawn")
     st.error(
-        f"The indicator catalogue has {len(problems)} problem(s), so this part of the dashboard "
-        "cannot be drawn. Fix them in the file named below; the Data & sources page lists them too."
+        f"The indicator catalogue has {len(problems)} problem(s), so {consequence}. Fix them in the "
+        "file named below; the Data & sources page lists them too."
     )
     st.dataframe(
         pd.DataFrame([{"file": p.file, "line": p.line, "where": p.path, "problem": p.message} for p in problems]),

@@ -15,7 +15,9 @@ st.caption("Where every figure comes from, how fresh it is, and what the last re
 catalogue, problems = ui.catalogue_and_problems()
 if catalogue is None:
     ui.show_catalogue_problems(problems)
-    st.stop()
+    catalogue = ui.last_good_catalogue()  # still in use until the file is fixed
+    if catalogue is None:
+        st.stop()
 
 observations = ui.observations()
 manifest = ui.manifest()

@@ -127,3 +127,11 @@ def test_page_keeps_the_last_good_catalogue_when_the_file_breaks(
         "The indicator catalogue file now has 1 problem(s), so this page still shows the last good version. "
         "The Data & sources page lists the problems to fix."]
     assert len(at.metric) == tiles
+
+    at.switch_page("pages/data.py").run()  # lists the problems, and still lists the sources
+    assert not at.exception
+    assert [e.value for e in at.error][0] == (
+        "The indicator catalogue has 1 problem(s), so the dashboard keeps using the last good version until "
+        "they are fixed. Fix them in the file named below; the Data & sources page lists them too.")
+    assert at.dataframe[0].value["problem"].tolist() == ["refused: anchor '&a' is not allowed; write each value out in full"]
+    assert len(at.dataframe) > 2
