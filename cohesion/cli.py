@@ -128,3 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # disk full or read-only in any command: one line, not a traceback
         print(f"{argv[0]} stopped: {describe_os_error(exc)}", file=sys.stderr)
         return 3
+    except Exception as exc:  # a bug: still one line for the user; COHESION_DEBUG=1 shows the traceback
+        if os.environ.get("COHESION_DEBUG"):
+            raise
+        print(f"{argv[0]} stopped by an unexpected error ({type(exc).__name__}: {exc}). Run it again with "
+              "COHESION_DEBUG=1 for details, and report it.", file=sys.stderr)
+        return 4

@@ -157,6 +157,20 @@ def test_every_command_turns_a_disk_error_into_one_line(monkeypatch: pytest.Monk
                                           "data/meetings/meeting-2026-01-01.json; free some space and run it again\n")
 
 
+def _buggy_command(_argv: list[str]) -> int:
+    raise KeyError("oops")
+
+
+def test_an_unexpected_error_is_one_line_unless_debugging(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(cli.COMMANDS, "status", (f"{__name__}:_buggy_command", "test"))
+    monkeypatch.delenv("COHESION_DEBUG", raising=False)
+    assert run_cli("status") == (4, "", "status stopped by an unexpected error (KeyError: 'oops'). Run it again "
+                                 "with COHESION_DEBUG=1 for details, and report it.\n")
+    monkeypatch.setenv("COHESION_DEBUG", "1")
+    with pytest.raises(KeyError):
+        run_cli("status")
+
+
 def test_stale_staging_folders_are_removed(isolated_data: Path) -> None:
     refresh(config.CATALOGUE_PATH, **QUIET)
     versions = config.store_dir() / "versions"
