@@ -209,6 +209,10 @@ def refresh(catalogue_path: Path | None = None, root: Path | None = None,
         frame, report = load_source(source, catalogue)
         if frame is None and report.status == "failed" and (kept := previous.rows(source.id)):
             frame = _keep(report, *kept, why="the new file could not be loaded")
+        elif frame is None and report.status in ("no_file", "not_configured") and not accept_shrink \
+                and (kept := previous.rows(source.id)):  # a moved file or unset folder must not wipe rows
+            frame = _keep(report, *kept, why="if the source was removed on purpose, run "
+                          "`python -m cohesion refresh --accept-shrink`")
         elif frame is not None and not accept_shrink:
             old = previous.report(source.id)
             why = _shrink(len(frame), old.rows if old else 0, max_shrink)

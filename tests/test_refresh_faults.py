@@ -60,6 +60,18 @@ def test_header_only_file_keeps_the_last_good_rows(isolated_data: Path) -> None:
     assert (report.status, report.rows) == ("loaded", 0)
 
 
+def test_a_missing_file_keeps_the_last_good_rows(isolated_data: Path) -> None:
+    first = refresh(config.CATALOGUE_PATH, **QUIET).sources[FIGURES]
+    figures_file(isolated_data).unlink()
+    report = refresh(config.CATALOGUE_PATH, **QUIET).sources[FIGURES]
+    assert (report.status, report.rows) == ("kept_previous", first.rows)
+    assert report.problems == [
+        "no file at data:published_figures.csv yet",
+        "if the source was removed on purpose, run `python -m cohesion "
+        f"refresh --accept-shrink`; kept {first.rows} rows from the last good load ({first.loaded_at})"]
+    assert refresh(config.CATALOGUE_PATH, **QUIET, accept_shrink=True).sources[FIGURES].status == "no_file"
+
+
 def test_shrink_beyond_the_allowed_share_is_held_back(isolated_data: Path) -> None:
     before = refresh(config.CATALOGUE_PATH, **QUIET).sources[FIGURES].rows
     keep_first_rows(isolated_data, 40)  # fewer rows, each still cited
