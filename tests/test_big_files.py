@@ -60,3 +60,14 @@ def test_duplicate_deep_in_the_file_names_both_rows(export: pd.DataFrame, tmp_pa
         load(bad, tmp_path)
     assert str(caught.value) == ("police.csv, row 15002: duplicate of row 10002 (same period, area_code, measure "
                                  "and strand); expected one row per period, area, measure and strand")
+
+
+def test_vectorised_wilson_matches_the_worked_scalar_one() -> None:
+    from cohesion.loaders.common import wilson_interval, wilson_intervals
+
+    successes = [0, 1, 45, 150, 7, float("nan")]
+    bases = [10, 30, 150, 150, 0, 40]
+    lower, upper = wilson_intervals(successes, bases)
+    for i, (k, n) in enumerate(zip(successes, bases, strict=True)):
+        expected = wilson_interval(k, n)
+        assert (lower[i], upper[i]) == pytest.approx(expected, nan_ok=True, rel=1e-12)

@@ -275,6 +275,18 @@ def wilson_interval(successes: float, n: float, z: float = Z_95) -> tuple[float,
     return 100 * max(0.0, centre - half), 100 * min(1.0, centre + half)
 
 
+def wilson_intervals(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
+    """`wilson_interval` for arrays at once (same arithmetic); NaN where n is not positive."""
+    successes, n = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.where(n > 0, n, np.nan)
+        p = successes / n
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+        return 100 * np.maximum(0.0, centre - half), 100 * np.minimum(1.0, centre + half)
+
+
 def read_sheet(path: Path, sheet: str | int) -> pd.DataFrame:
     """One spreadsheet sheet with no header, every cell as read and no marker turned into NaN."""
     engine = "odf" if Path(path).suffix.lower() == ".ods" else None

@@ -55,7 +55,7 @@ from cohesion.loaders.common import (
     read_sheet,
     sheet_names,
     template_period_end,
-    wilson_interval,
+    wilson_intervals,
 )
 from cohesion.loaders.errors import DataFileError, require_columns
 
@@ -162,15 +162,14 @@ def _headlines(path: Path, sheet: str | None, rows: np.ndarray, c: dict[str, Any
                             "expected counts of respondents out of base_n", row=int(rows[first[g]]), field="count", sheet=sheet)
     shown = base_first >= MIN_BASE_N
     numerator = np.where(shown, np.round(positive_sum), np.nan)
-    ci = [wilson_interval(n, b) if ok else (np.nan, np.nan) for n, b, ok in zip(numerator, base_first, shown, strict=True)]
-    out = pd.DataFrame({k: np.asarray(c[k][first], dtype=object) for k in
-                        ("question_id", "period", "area_code", "area_name", "breakdown")})
-    return out.rename(columns={"question_id": "measure"}).assign(
-        period_end=[template_period_end(p) for p in out["period"]],
-        area_type=[area_type_from_code(code) for code in out["area_code"]],
+    lower, upper = wilson_intervals(numerator, np.where(shown, base_first, np.nan))
+    out = pd.DataFrame({k: c[k][first] for k in ("question_id", "period", "area_code", "area_name", "breakdown")})
+    return out.rename(columns={"question_id": "measure"}).astype(str).assign(
+        period_end=pd.to_datetime(per_value(out["period"], template_period_end)),
+        area_type=per_value(out["area_code"], area_type_from_code),
         unit="%", denominator=base_first,
         value=np.where(shown, 100 * positive_sum / np.where(base_first > 0, base_first, np.nan), np.nan),
-        numerator=numerator, lower_ci=[lo for lo, _ in ci], upper_ci=[hi for _, hi in ci],
+        numerator=numerator, lower_ci=lower, upper_ci=upper,
         status_note=np.where(shown, "", SUPPRESSED_NOTE),
     )
 
