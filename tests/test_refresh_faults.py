@@ -266,3 +266,16 @@ def test_empty_and_windows_encoded_police_files(tmp_path: Path) -> None:
     path.write_bytes((POLICE_HEADER + "2024-04,ward,E05008123,Hanley Park,hate_crimes,All,4,,Q1 \u2013 draft\n")
                      .encode("cp1252"))
     assert load_police_counts(path)["status_note"].tolist() == ["Q1 \u2013 draft"]
+
+
+def test_reference_paths_are_checked_even_without_the_reference_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cohesion.catalogue.validate import source_path_problem
+
+    monkeypatch.delenv(config.ENV_REFERENCE_DIR, raising=False)
+    assert source_path_problem("reference:indicators/x.csv") is None
+    assert source_path_problem("reference:../../etc/passwd") == (
+        "'reference:../../etc/passwd' would leave the reference folder; expected a path inside one of the data "
+        "folders, such as data:file.csv")
+    assert source_path_problem("data:../../etc/passwd") == (
+        "'data:../../etc/passwd' resolves outside the data folder; expected a path inside one of the data "
+        "folders, such as data:file.csv")

@@ -8,6 +8,7 @@ duplicate keys (which plain safe_load would silently collapse, keeping the last)
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,12 +216,15 @@ def source_path_problem(spec: str) -> str | None:
     A `reference:` path with no reference folder configured is not a catalogue problem (the
     source is reported as not configured when refreshing).
     """
+    expected = "expected a path inside one of the data folders, such as data:file.csv"
     try:
         config.resolve_data_path(spec)
     except config.UnsafePathError as exc:
-        return f"{exc}; expected a path inside one of the data folders, such as data:file.csv"
-    except FileNotFoundError:
-        return None
+        return f"{exc}; {expected}"
+    except FileNotFoundError:  # its folder is not configured here: judge the path by its text
+        root, _, rel = spec.partition(":")
+        if Path(rel).is_absolute() or os.path.normpath(rel).split(os.sep)[0] == "..":
+            return f"'{spec}' would leave the {root} folder; {expected}"
     return None
 
 
