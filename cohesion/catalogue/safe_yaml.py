@@ -74,11 +74,14 @@ def check_limits(text: str) -> None:
             depth -= 1
 
 
-def compose(text: str) -> yaml.Node | None:
-    """The node tree of text that has passed `check_limits`."""
-    return yaml.compose(text, Loader=_Loader)
+def compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the plain data of text that has passed `check_limits`.
 
-
-def construct(text: str) -> Any:
-    """Plain Python data of text that has passed `check_limits` (timestamps as text)."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a subclass of the safe loader
+    One parse for both: the data are built from the same nodes (timestamps as text).
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()

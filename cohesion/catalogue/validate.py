@@ -80,8 +80,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[PathTuple, int], list[Pr
     """Safe-load YAML text; return the data, a path->line index and any problems found."""
     try:
         safe_yaml.check_limits(text)
-        root = safe_yaml.compose(text)
-        data = safe_yaml.construct(text)
+        root, data = safe_yaml.compose_and_construct(text)
     except safe_yaml.YamlLimitError as exc:
         return None, {}, [Problem(file, "", exc.line, f"refused: {exc.message}")]
     except yaml.YAMLError as exc:
