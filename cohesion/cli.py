@@ -52,11 +52,11 @@ def validate_main(argv: list[str]) -> int:
 
 def refresh_main(argv: list[str]) -> int:
     from cohesion.catalogue import CatalogueError
-    from cohesion.refresh import format_report, has_failures, refresh
+    from cohesion.refresh import format_report, format_summary, has_failures, refresh
 
     parser = argparse.ArgumentParser(prog="python -m cohesion refresh")
     parser.add_argument("--catalogue", default=str(config.CATALOGUE_PATH))
-    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines; one summary line unless something failed")
     parser.add_argument("--accept-shrink", action="store_true",
                         help="let a source's new load replace its last good one even when it has far fewer rows")
     parser.add_argument("--max-shrink", type=_share, default=None, metavar="SHARE",
@@ -75,7 +75,8 @@ def refresh_main(argv: list[str]) -> int:
     except OSError as exc:
         print(f"Refresh stopped: {describe_os_error(exc)}; the previous store version stays live.", file=sys.stderr)
         return 3
-    print(format_report(manifest))
+    # --quiet (used by `make run`): one line, the full report only when something failed.
+    print(format_report(manifest) if not args.quiet or has_failures(manifest) else format_summary(manifest))
     return 1 if has_failures(manifest) else 0
 
 

@@ -254,5 +254,16 @@ def format_report(manifest: store.Manifest) -> str:
     return "\n".join(lines)
 
 
+def format_summary(manifest: store.Manifest) -> str:
+    """One line for `refresh --quiet`: how much loaded, and where to look when something did not."""
+    total = sum(r.rows for r in manifest.sources.values())
+    loaded = sum(1 for r in manifest.sources.values() if r.rows)
+    line = f"Store version {manifest.version}: {total} rows from {loaded} sources"
+    failed = [sid for sid, r in manifest.sources.items() if r.status in ("failed", "kept_previous")]
+    if failed:
+        line += f"; problems with {', '.join(failed)} (run `python -m cohesion refresh` for details)"
+    return line
+
+
 def has_failures(manifest: store.Manifest) -> bool:
     return any(r.status in ("failed", "kept_previous") for r in manifest.sources.values())

@@ -279,3 +279,15 @@ def test_reference_paths_are_checked_even_without_the_reference_folder(monkeypat
     assert source_path_problem("data:../../etc/passwd") == (
         "'data:../../etc/passwd' resolves outside the data folder; expected a path inside one of the data "
         "folders, such as data:file.csv")
+
+
+def test_quiet_refresh_prints_one_line_when_all_is_well(isolated_data: Path) -> None:
+    code, out, _ = run_cli("refresh", "--quiet")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    manifest = store.read_manifest()
+    total = sum(r.rows for r in manifest.sources.values())
+    loaded = sum(1 for r in manifest.sources.values() if r.rows)
+    assert lines == [f"Store version {manifest.version}: {total} rows from {loaded} sources"]
+    assert total > 100
