@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "spaces": ("cohesion.spaces.cli:main", "community spaces: `spaces check FILE`"),
     "geo": ("cohesion.geo.cli:main", "fetch or import boundaries, postcodes, deprivation"),
     "meeting": ("cohesion.meeting.cli:main", "mark a meeting held, list actions, show what changed"),
+    "national": ("cohesion.national.build:main", "rebuild data/national/ from the publishers' files"),
+    "init": ("cohesion.national.init:main", "write a catalogue for another council (--place CODE_OR_NAME)"),
 }
 
 

@@ -14,12 +14,19 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 GEO_DIR = PROJECT_ROOT / "geo"
-CATALOGUE_PATH = PROJECT_ROOT / "indicators.yaml"
+DEFAULT_CATALOGUE = PROJECT_ROOT / "indicators.yaml"
+NATIONAL_DIR = DATA_DIR / "national"  # shipped national tables (`python -m cohesion national build`)
 
 # Environment variables (documented in the README). Each one overrides a default folder.
 ENV_DATA_DIR = "COHESION_DATA_DIR"  # where the processed store and council files live
 ENV_REFERENCE_DIR = "COHESION_REFERENCE_DATA"  # a local copy of publishers' files (read-only)
 ENV_GEO_DIR = "COHESION_GEO_DIR"  # cached boundaries, postcode lookups, deprivation
+ENV_CATALOGUE = "COHESION_CATALOGUE"  # the place's catalogue (written by `python -m cohesion init`)
+
+# The catalogue of the place this process serves. Another council is configuration only: point
+# COHESION_CATALOGUE at the file `cohesion init` wrote; its folder then holds that council's data
+# (council files, manual statuses, meetings, processed store) unless COHESION_DATA_DIR says otherwise.
+CATALOGUE_PATH = Path(os.environ.get(ENV_CATALOGUE) or DEFAULT_CATALOGUE).resolve()
 
 
 class UnsafePathError(ValueError):
@@ -27,8 +34,26 @@ class UnsafePathError(ValueError):
 
 
 def data_dir() -> Path:
-    """The project data folder (shipped typed-in tables, council files, processed store)."""
-    return Path(os.environ.get(ENV_DATA_DIR, DATA_DIR)).resolve()
+    """The place's data folder (council files, manual statuses, processed store).
+
+    COHESION_DATA_DIR if set; else the folder of a catalogue other than the default one (so two
+    councils never share a store); else the project's `data/`.
+    """
+    if os.environ.get(ENV_DATA_DIR):
+        return Path(os.environ[ENV_DATA_DIR]).resolve()
+    if Path(CATALOGUE_PATH).resolve() != DEFAULT_CATALOGUE.resolve():
+        return Path(CATALOGUE_PATH).resolve().parent
+    return DATA_DIR.resolve()
+
+
+def shipped_dir() -> Path:
+    """The project's shipped tables (typed-in figures, national tables): read-only, same for every place."""
+    return DATA_DIR.resolve()
+
+
+def national_dir() -> Path:
+    """The shipped national tables in the project's tidy form, with PROVENANCE.csv."""
+    return NATIONAL_DIR.resolve()
 
 
 def geo_dir() -> Path:
@@ -52,7 +77,7 @@ def store_dir() -> Path:
 
 def allowed_roots() -> dict[str, Path]:
     """Named roots a configured path may start from, e.g. `reference:indicators/x.csv`."""
-    roots = {"data": data_dir(), "geo": geo_dir()}
+    roots = {"data": data_dir(), "geo": geo_dir(), "shipped": shipped_dir()}
     ref = reference_dir()
     if ref is not None:
         roots["reference"] = ref

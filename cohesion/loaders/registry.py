@@ -25,6 +25,7 @@ LOADERS: dict[str, str] = {
     "wellbeing_survey": "cohesion.loaders.wellbeing_survey:load_wellbeing_survey",
     "published_figures": "cohesion.loaders.published:load_published_figures",
     "community_spaces_indicator": "cohesion.spaces.indicator:load_spaces_indicator",
+    "national_table": "cohesion.loaders.national:load_national_table",
 }
 
 
