@@ -79,6 +79,10 @@ def comparator_rows(catalogue: Catalogue, rows: pd.DataFrame, comparator_id: str
     if comp is None:
         return rows.iloc[0:0], None
     rows = _headline(rows)
+    if comp.code.startswith("peers:"):  # a peer group's median, computed from the authorities' rows
+        from cohesion.national.compare import peer_median_rows
+
+        return peer_median_rows(catalogue, rows, comp), comp.name
     return rows[rows["area_code"] == comp.code].sort_values("period_end", kind="stable"), comp.name
 
 
@@ -131,6 +135,10 @@ def assess_all(catalogue: Catalogue, observations: pd.DataFrame, *, today: date,
     by indicator, so this stays fast on a national-scale store.
     """
     wanted = set(place_codes(catalogue)) | {c.code for c in catalogue.place.comparators}
+    if any(c.code.startswith("peers:") for c in catalogue.place.comparators):
+        from cohesion.national.compare import peer_codes_for
+
+        wanted |= peer_codes_for(catalogue)
     narrow = observations[(observations["breakdown"].fillna("") == "") & observations["area_code"].isin(wanted)]
     groups = dict(tuple(narrow.groupby("indicator_id", sort=False)))
     empty = narrow.iloc[0:0]

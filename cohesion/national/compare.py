@@ -1,0 +1,219 @@
+"""Compare with peers: where the council sits among all English authorities with data.
+
+For one nationally published measure (an indicator whose rows cover many authorities), the latest
+period's figures for every English authority with a value, ordered by value, with the council's
+peer group marked and the group's median. The council is "significantly above/below" the median
+when the median lies outside its 95% interval (the Fingertips rule, `status.stats`), else "not
+significantly different"; without an interval only its position is stated.
+
+Peer groups (`places.PEER_GROUPS`): all single-tier authorities, single-tier outside London,
+the region, and the ONS geographic neighbours (the council itself is not part of its neighbours'
+median). `peer_median_rows` gives the same medians to the status engine, so a `benchmark` rule can
+name a peer group (comparator codes `peers:<group>`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from cohesion.catalogue.models import Catalogue, Comparator, Indicator
+from cohesion.national import places
+from cohesion.status import stats
+from cohesion.status.rules import format_value
+
+MIN_AUTHORITIES = 10  # fewer authorities than this is not a national comparison
+PEER_PREFIX = "peers:"
+TABLE_COLUMNS = ["rank", "area_name", "area_code", "value", "lower_ci", "upper_ci", "role", "period"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One measure, one peer group: the table, the group's median and the sentence."""
+
+    indicator: Indicator
+    group: str
+    group_label: str
+    period: str
+    table: pd.DataFrame  # TABLE_COLUMNS, ordered by value (lowest first)
+    median: float | None
+    group_size: int
+    place_value: float | None
+    sentence: str
+
+
+def _english_authorities(rows: pd.DataFrame) -> pd.DataFrame:
+    headline = rows[(rows["breakdown"].fillna("") == "") & (rows["area_type"] == "local_authority")]
+    return headline[headline["area_code"].str.startswith("E")]
+
+
+def comparable_indicators(catalogue: Catalogue, observations: pd.DataFrame) -> list[Indicator]:
+    """Catalogue indicators published for at least MIN_AUTHORITIES English authorities."""
+    rows = _english_authorities(observations)
+    rows = rows[rows["value"].notna()]
+    # Only an indicator's own measure counts: a comparator measure (England's survey figure beside
+    # the council's own question) is not the same question asked everywhere.
+    own = pd.Series({ind.id: ind.measure or ind.id for ind in catalogue.indicators})
+    rows = rows[rows["measure"] == rows["indicator_id"].map(own)]
+    counts = rows.groupby("indicator_id")["area_code"].nunique()
+    return [ind for ind in catalogue.indicators if counts.get(ind.id, 0) >= MIN_AUTHORITIES]
+
+
+def group_members(place: places.PlaceInfo, group: str) -> list[str]:
+    """Authorities whose median is the group's benchmark (the council is not its own neighbour)."""
+    codes = places.peer_codes(place, group)
+    return [c for c in codes if c != place.code] if group == "neighbours" else codes
+
+
+def group_label(group: str, place: places.PlaceInfo) -> str:
+    """The group in words, as it reads after 'the median of the 132 ...'."""
+    return {"single_tier": "English single-tier authorities",
+            "single_tier_excl_london": "English single-tier authorities outside London",
+            "region": f"authorities in the {place.region_name} region",
+            "neighbours": "ONS geographic neighbours"}[group]
+
+
+def _latest_period(rows: pd.DataFrame, place_code: str) -> str | None:
+    """The council's latest period with a figure, else the latest period with most authorities."""
+    own = rows[(rows["area_code"] == place_code) & rows["value"].notna()]
+    if not own.empty:
+        return str(own.sort_values("period_end").iloc[-1]["period"])
+    known = rows[rows["value"].notna()]
+    if known.empty:
+        return None
+    return str(known.sort_values("period_end").iloc[-1]["period"])
+
+
+def compare(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str, group: str) -> Comparison:
+    """Where the place sits for one indicator among all English authorities with a figure."""
+    indicator = catalogue.indicator(indicator_id)
+    place = places.find_place(catalogue.place.code)
+    rows = _english_authorities(observations[(observations["indicator_id"] == indicator_id)
+                                             & (observations["measure"] == (indicator.measure or indicator.id))])
+    period = _latest_period(rows, place.code)
+    latest = rows[(rows["period"] == period) & rows["value"].notna()].drop_duplicates("area_code")
+    members = set(group_members(place, group))
+    table = latest.sort_values(["value", "area_name"]).reset_index(drop=True)
+    table["role"] = np.where(table["area_code"] == place.code, "this council",
+                             np.where(table["area_code"].isin(members), "peer group", "other authority"))
+    table["rank"] = np.arange(1, len(table) + 1)
+    table = table[TABLE_COLUMNS]
+    in_group = table[table["area_code"].isin(members)]
+    median = float(in_group["value"].median()) if len(in_group) else None
+    own = table[table["area_code"] == place.code]
+    label = group_label(group, place)
+    sentence = _sentence(catalogue.place.name, indicator, own.iloc[0] if len(own) else None, median, in_group,
+                         label, period, group)
+    return Comparison(indicator, group, label, period or "", table, median, len(in_group),
+                      float(own.iloc[0]["value"]) if len(own) else None, sentence)
+
+
+def _sentence(name: str, indicator: Indicator, own: pd.Series | None, median: float | None,
+              group: pd.DataFrame, label: str, period: str | None, group_key: str) -> str:
+    """'X is significantly below the median of 132 single-tier authorities; 14 are lower.'"""
+    if period is None:
+        return f"No authority has a figure for {indicator.title} yet."
+    if own is None:
+        return (f"{name} has no figure for {indicator.title} in {period}; "
+                f"{len(group)} {label} do.")
+    if median is None:
+        return f"None of the {label} has a figure for {indicator.title} in {period}."
+    value = float(own["value"])
+    others = group[group["area_code"] != own["area_code"]]
+    lower = int((others["value"] < value).sum())
+    unit = indicator.unit
+    figures = f"{format_value(value, unit)} against {format_value(median, unit)} in {period}"
+    of_group = f"the median of the {len(group)} {label}" + (" with a figure" if group_key == "neighbours" else "")
+    if pd.notna(own["lower_ci"]) and pd.notna(own["upper_ci"]):
+        relation = {"higher": "significantly above", "lower": "significantly below",
+                    "similar": "not significantly different from"}[
+            stats.compare_with_interval(float(own["lower_ci"]), float(own["upper_ci"]), median)]
+        head = f"{name} is {relation} {of_group} ({figures})"
+    else:
+        relation = "above" if value > median else "below" if value < median else "at"
+        head = f"{name} is {relation} {of_group} ({figures}; no interval is published, so no significance test)"
+    return f"{head}; {lower} of the other {len(others)} {'is' if lower == 1 else 'are'} lower."
+
+
+def chart(comparison: Comparison, place_name: str, *, width: int | str = "container") -> alt.LayerChart:
+    """Dot plot ordered by value with 95% intervals; the council labelled, peers marked, median line."""
+    frame = comparison.table.assign(
+        shown=comparison.table["value"].map(lambda v: format_value(v, comparison.indicator.unit)))
+    unit = comparison.indicator.unit
+    y_title = comparison.indicator.title + (" (%)" if unit == "%" else "")
+    x = alt.X("rank:Q", title=f"Authorities with a figure in {comparison.period}, lowest to highest",
+              axis=alt.Axis(labels=False, ticks=False, grid=False), scale=alt.Scale(domain=[0, len(frame) + 1]))
+    y_scale = alt.Scale(zero=False)
+    roles = ["this council", "peer group", "other authority"]
+    base = alt.Chart(frame).encode(x=x)
+    tooltip = [alt.Tooltip("area_name:N", title="Authority"), alt.Tooltip("shown:N", title="Value"),
+               alt.Tooltip("lower_ci:Q", title="95% CI lower", format=".1f"),
+               alt.Tooltip("upper_ci:Q", title="95% CI upper", format=".1f"), alt.Tooltip("role:N", title="")]
+    bars = base.mark_rule(opacity=0.5).encode(
+        y=alt.Y("lower_ci:Q", title=y_title, scale=y_scale), y2="upper_ci:Q",
+        color=alt.Color("role:N", scale=alt.Scale(domain=roles, range=["#b8003a", "#1f4e79", "#a6a6a6"]), legend=None))
+    dots = base.mark_point(filled=True).encode(
+        y=alt.Y("value:Q", title=y_title, scale=y_scale),
+        color=alt.Color("role:N", scale=alt.Scale(domain=roles, range=["#b8003a", "#1f4e79", "#a6a6a6"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        shape=alt.Shape("role:N", scale=alt.Scale(domain=roles, range=["diamond", "circle", "stroke"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        size=alt.Size("role:N", scale=alt.Scale(domain=roles, range=[220, 45, 25]), legend=None),
+        tooltip=tooltip)
+    layers = [bars, dots]
+    own = frame[frame["role"] == "this council"]
+    if not own.empty:
+        layers.append(alt.Chart(own).mark_text(align="left", dx=8, dy=-12, fontWeight="bold").encode(
+            x=x, y=alt.Y("value:Q", scale=y_scale), text=alt.value(place_name)))
+    if comparison.median is not None:
+        med = pd.DataFrame({"median": [comparison.median],
+                            "label": [f"Median of the {comparison.group_size} {comparison.group_label}: "
+                                      f"{format_value(comparison.median, unit)}"]})
+        layers.append(alt.Chart(med).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="median:Q"))
+        layers.append(alt.Chart(med).mark_text(align="left", x=4, dy=-6, color="#333333").encode(
+            y="median:Q", text="label:N"))
+    return alt.layer(*layers).properties(width=width, height=360)
+
+
+def download_table(comparison: Comparison) -> pd.DataFrame:
+    """The table behind the chart, with plain column names, for the page and the CSV."""
+    return comparison.table.rename(columns={"area_name": "authority", "area_code": "code",
+                                            "lower_ci": "lower_95_ci", "upper_ci": "upper_95_ci"})
+
+
+def peer_median_rows(catalogue: Catalogue, rows: pd.DataFrame, comparator: Comparator) -> pd.DataFrame:
+    """Per-period median of a peer group (comparator code `peers:<group>`) as comparator rows."""
+    group = comparator.code.removeprefix(PEER_PREFIX)
+    try:
+        members = group_members(places.find_place(catalogue.place.code), group)
+    except (places.PlaceNotFound, KeyError, FileNotFoundError):
+        return rows.iloc[0:0]
+    mine = _english_authorities(rows)
+    mine = mine[mine["area_code"].isin(members) & mine["value"].notna()]
+    if mine.empty:
+        return rows.iloc[0:0]
+    out = mine.groupby(["period"], as_index=False).agg(value=("value", "median"), period_end=("period_end", "max"),
+                                                       unit=("unit", "first"), n=("area_code", "nunique"))
+    template = mine.iloc[[0] * len(out)].reset_index(drop=True)
+    for col in ("period", "value", "period_end", "unit"):
+        template[col] = out[col].to_numpy()
+    template["area_code"], template["area_name"], template["area_type"] = comparator.code, comparator.name, \
+        "comparator_median"
+    template["lower_ci"] = template["upper_ci"] = np.nan
+    template["status_note"] = ""
+    return template.sort_values("period_end").reset_index(drop=True)
+
+
+def peer_codes_for(catalogue: Catalogue) -> set[str]:
+    """Every authority a `peers:` comparator of the place needs (for narrowing the store)."""
+    groups = [c.code.removeprefix(PEER_PREFIX) for c in catalogue.place.comparators if c.code.startswith(PEER_PREFIX)]
+    if not groups:
+        return set()
+    try:
+        place = places.find_place(catalogue.place.code)
+    except (places.PlaceNotFound, FileNotFoundError):
+        return set()
+    return {code for group in groups if group in places.PEER_GROUPS for code in group_members(place, group)}
