@@ -14,6 +14,7 @@ PAGES = {
         st.Page("pages/headlines.py", title="Headlines", icon=":material/dashboard:", url_path="headlines", default=True),
         st.Page("pages/priorities.py", title="Priorities", icon=":material/checklist:", url_path="priorities"),
         st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
+        st.Page("pages/compare.py", title="Compare with peers", icon=":material/leaderboard:", url_path="compare"),
     ],
     "Places": [
         st.Page("pages/spaces.py", title="Community spaces", icon=":material/map:", url_path="spaces"),

@@ -197,7 +197,7 @@ def spaces_near(lat: float, lon: float, district: str, spaces: pd.DataFrame, rad
     """Open spaces within `radius_m` of a point, nearest first; sensitive venues only as 'in <district>'.
 
     Sensitive venues never get a distance: those in the searched postcode's district are listed
-    with `where` = "in ST4" and no distance, whatever the radius.
+    with `where` = "in SW1A" and no distance, whatever the radius.
     """
     pool = spaces[(spaces["status"] == "located") & spaces["is_open"] & ~spaces["sensitive"]]
     distance = nearest_pairwise_m(lat, lon, pool["lat"].to_numpy(), pool["lon"].to_numpy())

@@ -1,7 +1,7 @@
 """UK postcodes: normalise, validate, and look up their centroids, vectorised for speed.
 
 A postcode is normalised to the Royal Mail display form: upper case, one space before the
-three-character inward code ("st41hh" and " ST4 1HH " both become "ST4 1HH"). Validation is the
+three-character inward code ("sw1a1aa" and " SW1A 1AA " both become "SW1A 1AA"). Validation is the
 shape check only (outward code, digit, two letters); whether the postcode exists is answered by
 the lookup built from OS Code-Point Open (or the ONS Postcode Directory).
 
@@ -31,7 +31,7 @@ LOOKUP_COLUMNS = ["postcode", "lat", "lon", "lad_code", "ward_code", "positional
 
 
 def normalise_postcodes(values: pd.Series) -> pd.Series:
-    """Normalised postcodes ("ST4 1HH"); <NA> where the text is not shaped like a postcode.
+    """Normalised postcodes ("SW1A 1AA"); <NA> where the text is not shaped like a postcode.
 
     Blank cells are <NA> too; use `is_blank` to tell "missing" from "invalid".
     """
@@ -52,7 +52,7 @@ def is_blank(values: pd.Series) -> pd.Series:
 
 
 def postcode_district(normalised: pd.Series) -> pd.Series:
-    """The outward code ("ST4") of normalised postcodes; <NA> where the postcode is <NA>."""
+    """The outward code ("SW1A") of normalised postcodes; <NA> where the postcode is <NA>."""
     return normalised.astype("string").str.split(" ").str[0]
 
 

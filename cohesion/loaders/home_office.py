@@ -23,8 +23,8 @@ that strand) and `hate_crime_motivating_factors` (breakdown "", the total of str
 One offence can carry more than one strand, so the strand counts do NOT sum to total offences;
 their sum is the motivating-factors total, which is larger.
 
-Areas: police forces as `force:<slug>` (`Staffordshire` and `Staffordshire Police` both become
-`force:staffordshire`), England and Wales `K04000001`, England and Wales excluding the
+Areas: police forces as `force:<slug>` (`Northumbria` and `Northumbria Police` both become
+`force:northumbria`), England and Wales `K04000001`, England and Wales excluding the
 Metropolitan Police `K04000001-xMPS`. The two national series are not comparable with each other.
 
 Missing values: `N/A` (not collected: 2011/12 total offences), `#N/A` (BBC, no population),
@@ -107,7 +107,7 @@ def force_area(name: str) -> tuple[str, str, str]:
         if "excluding" in lowered or "excl" in lowered:
             return EW_EXCL_MET_CODE, EW_EXCL_MET_NAME, "country_group_excl_met"
         return EW_CODE, EW_NAME, "country_group"
-    # "Staffordshire Police" (police.uk) and "Staffordshire" (Home Office) are the same force;
+    # "Northumbria Police" (police.uk) and "Northumbria" (Home Office) are the same force;
     # the Met keeps its full name because "Metropolitan" alone reads oddly on screen.
     short = re.sub(r"\s+(police(\s+service)?|constabulary)$", "", text, flags=re.IGNORECASE).strip()
     if short.lower() == "metropolitan":

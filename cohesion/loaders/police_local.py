@@ -11,7 +11,7 @@ Layout accepted: one CSV, header on row 1, columns matched by name (order free):
 
 - period: `YYYY-MM` (month), `YYYY/YY` (financial year, April-March) or `YYYY` (calendar year).
 - area_type: `force`, `csp` or `ward`. For a force, area_code may be left blank and becomes
-  `force:<slug of area_name>`, matching the Home Office series (`force:staffordshire`).
+  `force:<slug of area_name>`, matching the Home Office series (`force:northumbria`).
 - measure: `hate_crimes` or `hate_incidents`; strand: All, Race, Religion, Sexual orientation,
   Disability, Transgender. Strands can overlap (one crime, several strands): they need not sum.
 - count: a whole number >= 0, or a suppression marker (`*`, `[c]`, `[x]`, `x`, `..`, `-`),

@@ -43,6 +43,7 @@ class Comparison:
     group_size: int
     place_value: float | None
     sentence: str
+    rows: pd.DataFrame  # the tidy rows behind the table, same order (for citations and downloads)
 
 
 def _english_authorities(rows: pd.DataFrame) -> pd.DataFrame:
@@ -96,7 +97,8 @@ def compare(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str,
     period = _latest_period(rows, place.code)
     latest = rows[(rows["period"] == period) & rows["value"].notna()].drop_duplicates("area_code")
     members = set(group_members(place, group))
-    table = latest.sort_values(["value", "area_name"]).reset_index(drop=True)
+    ordered = latest.sort_values(["value", "area_name"]).reset_index(drop=True)
+    table = ordered.copy()
     table["role"] = np.where(table["area_code"] == place.code, "this council",
                              np.where(table["area_code"].isin(members), "peer group", "other authority"))
     table["rank"] = np.arange(1, len(table) + 1)
@@ -108,7 +110,7 @@ def compare(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str,
     sentence = _sentence(catalogue.place.name, indicator, own.iloc[0] if len(own) else None, median, in_group,
                          label, period, group)
     return Comparison(indicator, group, label, period or "", table, median, len(in_group),
-                      float(own.iloc[0]["value"]) if len(own) else None, sentence)
+                      float(own.iloc[0]["value"]) if len(own) else None, sentence, ordered)
 
 
 def _sentence(name: str, indicator: Indicator, own: pd.Series | None, median: float | None,
@@ -178,10 +180,47 @@ def chart(comparison: Comparison, place_name: str, *, width: int | str = "contai
     return alt.layer(*layers).properties(width=width, height=360)
 
 
-def download_table(comparison: Comparison) -> pd.DataFrame:
-    """The table behind the chart, with plain column names, for the page and the CSV."""
-    return comparison.table.rename(columns={"area_name": "authority", "area_code": "code",
-                                            "lower_ci": "lower_95_ci", "upper_ci": "upper_95_ci"})
+def download_table(comparison: Comparison, catalogue: Catalogue) -> pd.DataFrame:
+    """The rows behind the chart as the project's citation-carrying download (disclosure control
+    applied by `trends.downloads`, as for every other download), with rank and role in front."""
+    from cohesion.trends.downloads import download_frame
+
+    cited = download_frame(comparison.rows, comparison.indicator, catalogue, primary_code="")
+    roles = comparison.table.set_index("area_code")[["rank", "role"]]
+    cited = cited.join(roles, on="area_code").sort_values("rank", kind="stable")
+    cited.insert(0, "peer_group", comparison.group_label)
+    return cited[["rank", "role", "peer_group", *[c for c in cited.columns if c not in ("rank", "role", "peer_group")]]]
+
+
+def screen_table(download: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The on-screen table: rank, authority, value and interval, role."""
+    view = download[["rank", "area_name", "value", "lower_ci", "upper_ci", "role", "period"]]
+    return view.rename(columns={"rank": "Rank (lowest first)", "area_name": "Authority", "value": f"Value ({unit})",
+                                "lower_ci": "95% CI lower", "upper_ci": "95% CI upper", "role": "", "period": "Period"})
+
+
+IMD_FILE = "imd2025_lad.csv"
+
+
+def deprivation_context(place_code: str, place_name: str) -> str | None:
+    """One sentence from the IMD 2025 local authority summaries (shipped), or None without them."""
+    from cohesion import config
+    from cohesion.loaders.errors import DataFileError
+    from cohesion.loaders.national import load_national_table
+
+    try:
+        imd = load_national_table(config.national_dir() / IMD_FILE)
+    except DataFileError:
+        return None
+    mine = imd[imd["area_code"] == place_code].set_index("measure")["value"]
+    needed = ("imd2025_average_score", "imd2025_rank_of_average_score", "imd2025_share_lsoas_most_deprived_10pct")
+    if not all(m in mine and pd.notna(mine[m]) for m in needed):
+        return None
+    total = imd.loc[imd["measure"] == "imd2025_rank_of_average_score", "area_code"].nunique()
+    return (f"Deprivation context: {place_name}'s average IMD 2025 score is {mine[needed[0]]:.1f}, ranked "
+            f"{mine[needed[1]]:.0f} of {total} local authorities (1 = most deprived); {mine[needed[2]]:.1f}% of its "
+            "neighbourhoods are in the most deprived 10% in England (MHCLG, English Indices of Deprivation 2025, "
+            "File 10).")
 
 
 def peer_median_rows(catalogue: Catalogue, rows: pd.DataFrame, comparator: Comparator) -> pd.DataFrame:

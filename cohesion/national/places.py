@@ -22,9 +22,9 @@ from cohesion import config
 SINGLE_TIER_TYPES = {"UA", "MD", "LBO", "CC"}  # unitary, metropolitan, London borough, City of London
 LONDON_REGION = "E12000007"
 PEER_GROUPS = {
-    "single_tier": "all English single-tier authorities",
+    "single_tier": "All English single-tier authorities",
     "single_tier_excl_london": "English single-tier authorities outside London",
-    "region": "authorities in the same region",
+    "region": "Authorities in the same region",
     "neighbours": "ONS geographic neighbours",
 }
 NEIGHBOUR_COUNT = 8  # boundary neighbours first, then the nearest others, up to this many

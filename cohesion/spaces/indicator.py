@@ -99,7 +99,7 @@ def participation_citation(path: Path, measure: str = PARTICIPATION_MEASURE) -> 
 def participation_by_district(path: Path, measure: str = PARTICIPATION_MEASURE) -> dict[str, float]:
     """District -> listening-exercise participation share (%) from the published-figures table.
 
-    Rows look like breakdown `postcode_district=ST1`; an absent file or measure gives {} (the
+    Rows look like breakdown `postcode_district=SW1A`; an absent file or measure gives {} (the
     page then says "not loaded").
     """
     if not path.exists():

@@ -119,7 +119,7 @@ def validate(raw: pd.DataFrame, *, file: str, layer: str, lookup: PostcodeLookup
     postcode = normalise_postcodes(postcode_raw)
     blank_pc = is_blank(postcode_raw)
     bad_pc = ~blank_pc & postcode.isna()
-    note(bad_pc, "column 'postcode': '" + postcode_raw + "' is not a valid UK postcode (expected e.g. ST4 1HH)")
+    note(bad_pc, "column 'postcode': '" + postcode_raw + "' is not a valid UK postcode (expected e.g. SW1A 1AA)")
     out["postcode"] = postcode.fillna("").astype(object)
     out["district"] = postcode_district(postcode).fillna("").astype(object)
 

@@ -180,7 +180,7 @@ def _consecutive(previous: str, current: str) -> bool:
 
 
 def change_sentence(summary: pd.DataFrame, noun: str = "hate crimes") -> str:
-    """'Staffordshire: 1,570 hate crimes in 2018/19, down 0.5% on 2017/18 (1,578).' for the latest year."""
+    """'Northumbria: 2,703 hate crimes in 2018/19, up 5.6% on 2017/18 (2,559).' for the latest year."""
     known = summary[summary["count"].notna()]
     if known.empty:
         return f"No annual count of {noun} can be shown (missing or suppressed)."
