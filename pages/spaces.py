@@ -67,7 +67,7 @@ def _prepared(register: str, reg_mtime: float, folder: str, geo_key: tuple, remo
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _simplified(folder: str, geo_key: tuple, level: str) -> object:
-    table = _geo(folder, geo_key).wards if level == "wards" else _geo(folder, geo_key).lsoa11
+    table = _geo(folder, geo_key).wards if level == "wards" else _geo(folder, geo_key).neighbourhood_polygons
     return maps.simplify(table.geometry.values)
 
 
@@ -129,7 +129,7 @@ with st.sidebar:
     labels = dict(zip(located_open["id"], located_open["name"] + " (" + located_open["postcode"] + ")", strict=True))
     remove = tuple(sorted(st.multiselect("Close these spaces", list(labels), format_func=labels.get)))
     add_name = st.text_input("Open a new space: name", value="")
-    add_postcode = st.text_input("…at postcode", value="", placeholder="e.g. ST4 1HH")
+    add_postcode = st.text_input("…at postcode", value="", placeholder=need.example_postcode(geo))
     add = ((add_name.strip() or "New space (what-if)", add_postcode.strip()),) if add_postcode.strip() else ()
 
 prep_key = (str(register_path), reg_mtime, folder, geo_key, remove, add)
@@ -161,7 +161,7 @@ levels = {}
 if prepared.tables.wards is not None:
     levels["wards"] = "Current wards"
 if prepared.tables.lsoa is not None:
-    levels["lsoa"] = "Neighbourhoods (LSOA 2011)"
+    levels["lsoa"] = need.neighbourhood_label(geo)
 c1, c2, c3 = st.columns([1, 2, 2])
 level = c1.radio("Areas", list(levels), format_func=levels.get, horizontal=False) if levels else None
 measure = None
@@ -205,7 +205,8 @@ else:
 if ranked is None:
     st.info("The ranking needs LSOA boundaries and IMD 2019 in the geo folder (see the note at the top).")
 else:
-    st.markdown(need.rule_text("ward" if level == "wards" else "lsoa"))
+    st.markdown(need.rule_text("ward" if level == "wards" else "lsoa", geo))
+    st.caption(need.edition_text(geo))
     thin = ranked[ranked["thin"]]
     st.write(f"**{len(thin)}** of {len(ranked)} {'wards' if level == 'wards' else 'neighbourhoods'} are thin by this rule.")
     show = ["rank", "name", "population", "imd_decile" if level != "wards" else "deprived_share_pct",
@@ -228,13 +229,13 @@ else:
 # --- postcode search ----------------------------------------------------------------------------
 st.subheader("Spaces near a postcode")
 s1, s2 = st.columns([2, 1])
-query = s1.text_input("Postcode", value="", placeholder="e.g. ST4 1HH")
+query = s1.text_input("Postcode", value="", placeholder=need.example_postcode(geo))
 radius = s2.selectbox("Within", [500, 1000, 2000, 5000], index=1, format_func=lambda m: f"{m:,} m")
 if query.strip():
     postcode = normalise_postcode(query)
     found = geo.postcodes.locate(pd.Series([postcode])) if postcode and geo.postcodes is not None else None
     if postcode is None:
-        st.error(f"'{query}' is not a valid postcode (expected e.g. ST4 1HH).")
+        st.error(f"'{query}' is not a valid postcode (expected {need.example_postcode(geo).removeprefix('e.g. ')}).")
     elif found is None:
         st.info("Postcode search needs the postcode lookup in the geo folder.")
     elif not bool(found["found"].iloc[0]):

@@ -1,9 +1,13 @@
 """From points to neighbourhoods: spaces per 1,000 residents, distance to the nearest space, and
-need (IMD 2019, Community Needs Index) for 2011 LSOAs and current wards; postcode districts too.
+need (IMD 2025, or IMD 2019 for older comparisons; Community Needs Index) for LSOAs and current
+wards; postcode districts too.
 
 Units and vintages:
-- Neighbourhoods are 2011 LSOAs, because IMD 2019 and its populations (residents mid-2015,
-  IoD2019 File 6) are published on them.
+- With IMD 2025 loaded, neighbourhoods are 2021 LSOAs (the edition is published on them) and each
+  reaches its current ward through the ONS best-fit LSOA 2021 to ward lookup. Residents come from
+  the IMD 2025 file when it has them, else IoD2019's mid-2015 figures carried over by area.
+- Without it, neighbourhoods are 2011 LSOAs, because IMD 2019 and its populations (residents
+  mid-2015, IoD2019 File 6) are published on them.
 - Current wards (2023-) are reached by the LSOA's centroid (for residents and need) and by each
   space's point (for counts): never by matching ward names across the 2023 change.
 - The Community Needs Index 2023 is on 2021 LSOAs: each 2011 LSOA takes the value of the 2021
@@ -24,7 +28,7 @@ from scipy.spatial import cKDTree
 
 from cohesion.geo.boundaries import GeoData
 
-POPULATION_NOTE = "residents, mid-2015, from IoD2019 File 6"
+POPULATION_NOTE = "residents, mid-2015, from IoD2019 File 6 (carried by area onto 2021 LSOAs where those are used)"
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON_EQUATOR = 111_320.0
 
@@ -75,8 +79,56 @@ class AreaTables:
     notes: list[str]
 
 
+def interpolate_population(target: gpd.GeoDataFrame, source: gpd.GeoDataFrame, population: pd.Series) -> np.ndarray:
+    """Residents of each `target` polygon by areal weighting of `source` polygons' residents.
+
+    Used to carry IoD2019's mid-2015 populations (2011 LSOAs) onto 2021 LSOAs when the IMD 2025
+    file has no population column: most LSOAs are unchanged, so the estimate is exact for them.
+    """
+    src = source[["code", "geometry"]].assign(pop=source["code"].map(population).to_numpy()).to_crs(27700)
+    src["src_area"] = src.area
+    tgt = target[["code", "geometry"]].to_crs(27700)
+    pieces = gpd.overlay(tgt.rename(columns={"code": "target"}), src, how="intersection", keep_geom_type=True)
+    pieces["share"] = pieces["pop"] * pieces.area / pieces["src_area"]
+    totals = pieces.groupby("target")["share"].sum(min_count=1)
+    return target["code"].map(totals).to_numpy(dtype=float)
+
+
+def _neighbourhoods_2021(geo: GeoData) -> gpd.GeoDataFrame:
+    """2021 LSOAs with IMD 2025, residents, CNI civic assets and current ward (from the ONS lookup)."""
+    units = geo.lsoa21[["code", "name", "geometry"]].copy()
+    centroids = shapely.centroid(units.geometry.values)
+    units["lat"], units["lon"] = shapely.get_y(centroids), shapely.get_x(centroids)
+    imd = geo.imd2025.set_index("lsoa21_code")
+    units["imd_decile"] = units["code"].map(imd["imd_decile"])
+    units["imd_rank"] = units["code"].map(imd["imd_rank"])
+    units["population"] = units["code"].map(imd["population"]) if "population" in imd else np.nan
+    if units["population"].isna().all() and geo.imd is not None and geo.lsoa11 is not None:
+        units["population"] = interpolate_population(units, geo.lsoa11, geo.imd.set_index("lsoa11_code")["population"])
+    units["civic_assets_score"] = np.nan
+    if geo.cni is not None:
+        units["civic_assets_score"] = units["code"].map(geo.cni.set_index("lsoa21_code")["civic_assets_score"])
+    units["ward_code"] = np.nan
+    if geo.wards is not None:
+        by_point = _assign(units[["lat", "lon"]], geo.wards)
+        if geo.lsoa21_wards is not None:
+            # The ONS best-fit lookup wins where its ward is one of the loaded wards; a ward set
+            # from another vintage falls back on the LSOA's centroid, never on ward names.
+            lookup = units["code"].map(geo.lsoa21_wards.set_index("lsoa21_code")["ward_code"])
+            units["ward_code"] = lookup.where(lookup.isin(set(geo.wards["code"])), by_point)
+        else:
+            units["ward_code"] = by_point
+    return units
+
+
 def neighbourhoods(geo: GeoData) -> gpd.GeoDataFrame | None:
-    """2011 LSOAs with centroid, residents, IMD, CNI civic assets and current ward; None without polygons."""
+    """LSOAs with centroid, residents, IMD, CNI civic assets and current ward; None without polygons.
+
+    With IMD 2025 and 2021 LSOA polygons loaded, the units are 2021 LSOAs (`geo.uses_imd2025`);
+    otherwise 2011 LSOAs with IMD 2019, which stays readable for older comparisons.
+    """
+    if geo.uses_imd2025:
+        return _neighbourhoods_2021(geo)
     if geo.lsoa11 is None:
         return None
     units = geo.lsoa11[["code", "name", "geometry"]].copy()
@@ -125,11 +177,12 @@ def ward_table(units: gpd.GeoDataFrame, wards: gpd.GeoDataFrame, spaces: pd.Data
     points = provision_points(spaces)
     counts = _assign(points, wards).value_counts()
     for code, group in units.groupby("ward_code"):
-        pop = group["population"]
+        # Without residents, each LSOA counts once (LSOAs are built to hold similar populations).
+        pop = group["population"] if group["population"].notna().any() else pd.Series(1.0, index=group.index)
         deprived = group["imd_decile"] <= high_need_max_decile
         rows.append({
             "code": code,
-            "population": pop.sum(min_count=1),
+            "population": group["population"].sum(min_count=1),
             "lsoa_count": len(group),
             "deprived_share_pct": 100 * pop[deprived].sum() / pop.sum() if pop.sum() > 0 else np.nan,
             "imd_decile": group["imd_decile"].median(),
@@ -151,8 +204,11 @@ def area_tables(geo: GeoData, spaces: pd.DataFrame, high_need_max_decile: int = 
     if units is None:
         return AreaTables(None, None, ["No LSOA boundaries loaded: neighbourhood figures need them."])
     units = add_provision(units, spaces)
-    if geo.imd is None:
-        notes.append("No IMD 2019 loaded: need and per-1,000 rates are missing.")
+    if not geo.has_need:
+        notes.append("No deprivation index loaded (IMD 2025, or IMD 2019): need and per-1,000 rates are missing.")
+    elif units["population"].isna().all():
+        notes.append("No residents figure for these neighbourhoods: per-1,000 rates are missing and provision "
+                     "is scored on distance alone.")
     if geo.cni is None:
         notes.append("No Community Needs Index loaded: its civic-assets domain is not shown.")
     wards = None

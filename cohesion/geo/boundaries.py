@@ -30,7 +30,9 @@ FILES: dict[str, str] = {
     "lsoa21.parquet": "2021 LSOAs (code, name, polygon): the Community Needs Index 2023 uses these",
     "postcode_districts.parquet": "postcode district polygons (approximate, for a backdrop only)",
     "postcodes.parquet": "postcode centroids (WGS84) with local authority and current ward codes",
-    "imd2019.parquet": "IMD 2019 rank and decile, and mid-2015 population, by 2011 LSOA",
+    "imd2019.parquet": "IMD 2019 rank and decile, and mid-2015 population, by 2011 LSOA (older comparisons)",
+    "imd2025.parquet": "IMD 2025 score, rank and decile by 2021 LSOA: the edition need is measured with",
+    "lsoa21_wards.parquet": "2021 LSOA to current (2024) ward lookup, best fit (ONS)",
     "cni2023.parquet": "Community Needs Index 2023 civic-assets domain by 2021 LSOA",
 }
 LAYER_FILES: dict[str, str] = {
@@ -53,6 +55,9 @@ ATTRIBUTIONS: dict[str, str] = {
                          "© Royal Mail copyright and database right 2025. Contains National Statistics data "
                          "© Crown copyright and database right 2025.",
     "imd2019.parquet": "English Indices of Deprivation 2019, MHCLG (Open Government Licence v3.0).",
+    "imd2025.parquet": "Contains public sector information licensed under the Open Government Licence v3.0 - "
+                       "English Indices of Deprivation 2025, MHCLG.",
+    "lsoa21_wards.parquet": "Source: Office for National Statistics licensed under the Open Government Licence v3.0.",
     "cni2023.parquet": "Community Needs Index © OCSI, produced for Local Trust (check reuse terms).",
     "libraries.csv": "Public libraries in England basic dataset, Arts Council England.",
     "gp_practices.csv": "Contains public sector information licensed under the Open Government Licence v3.0 "
@@ -139,6 +144,48 @@ def read_imd(domains_path: Path, population_path: Path | None, place_code: str) 
     return out
 
 
+def read_imd2025(path: Path, place_code: str) -> pd.DataFrame:
+    """IMD 2025 score, rank, decile (and population, when the file has it) by 2021 LSOA, for one authority.
+
+    Accepts MHCLG File 7 (`LSOA code (2021)`, `Local Authority District code (2024)`, `Index of
+    Multiple Deprivation (IMD) Score/Rank/Decile`, a `Total population` column) or the tidy
+    all-England table (`lsoa21_code, lad24_code, imd_score, imd_rank, imd_decile`).
+    """
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    lsoa = _find(raw, path, r"^(lsoa21_code|LSOA code \(2021\))$")
+    lad = _find(raw, path, r"^(lad24_code|Local Authority District code)")
+    raw = raw[raw[lad] == place_code]
+    if raw.empty:
+        raise DataFileError(path, f"no rows for local authority {place_code}")
+
+    def number(pattern: str) -> pd.Series:
+        return pd.to_numeric(raw[_find(raw, path, pattern)].str.replace(",", "", regex=False), errors="coerce")
+
+    out = pd.DataFrame({
+        "lsoa21_code": raw[lsoa].to_numpy(),
+        "imd_score": number(r"^(imd_score|Index of Multiple Deprivation \(IMD\) Score)").to_numpy(),
+        "imd_rank": number(r"^(imd_rank|Index of Multiple Deprivation \(IMD\) Rank)").to_numpy(),
+        "imd_decile": number(r"^(imd_decile|Index of Multiple Deprivation \(IMD\) Decile)").to_numpy(),
+    })
+    pop = _column(raw, r"^Total population")
+    out["population"] = number(r"^Total population").to_numpy() if pop else float("nan")
+    return out
+
+
+def read_lsoa21_wards(path: Path, place_code: str) -> pd.DataFrame:
+    """ONS best-fit LSOA (2021) to ward lookup rows for one authority: lsoa21_code, ward_code, ward_name."""
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    lad = _find(raw, path, r"^(lad\d{2}_code|LAD\d{2}CD)$")
+    raw = raw[raw[lad] == place_code]
+    if raw.empty:
+        raise DataFileError(path, f"no rows for local authority {place_code}")
+    return pd.DataFrame({
+        "lsoa21_code": raw[_find(raw, path, r"^(lsoa21_code|LSOA21CD)$")].to_numpy(),
+        "ward_code": raw[_find(raw, path, r"^(ward\d{2}_code|WD\d{2}CD)$")].to_numpy(),
+        "ward_name": raw[_find(raw, path, r"^(ward\d{2}_name|WD\d{2}NM)$")].to_numpy(),
+    })
+
+
 def read_cni_lsoa21(path: Path) -> pd.DataFrame:
     """Community Needs Index 2023 civic-assets domain (score: higher = more need) by 2021 LSOA."""
     raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
@@ -160,7 +207,9 @@ class GeoData:
     lsoa21: gpd.GeoDataFrame | None = None
     districts: gpd.GeoDataFrame | None = None
     postcodes: PostcodeLookup | None = None
-    imd: pd.DataFrame | None = None
+    imd: pd.DataFrame | None = None  # IMD 2019 on 2011 LSOAs (older comparisons)
+    imd2025: pd.DataFrame | None = None  # IMD 2025 on 2021 LSOAs: need is measured with this when present
+    lsoa21_wards: pd.DataFrame | None = None
     cni: pd.DataFrame | None = None
     layers: dict[str, Path] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
@@ -170,6 +219,20 @@ class GeoData:
     def has_boundaries(self) -> bool:
         return self.lsoa11 is not None or self.wards is not None
 
+    @property
+    def uses_imd2025(self) -> bool:
+        """Neighbourhoods are 2021 LSOAs with IMD 2025 when both are loaded; else 2011 LSOAs with IMD 2019."""
+        return self.imd2025 is not None and self.lsoa21 is not None
+
+    @property
+    def has_need(self) -> bool:
+        return self.uses_imd2025 or self.imd is not None
+
+    @property
+    def neighbourhood_polygons(self) -> gpd.GeoDataFrame | None:
+        """The polygons of the neighbourhoods need is measured on (see `uses_imd2025`)."""
+        return self.lsoa21 if self.uses_imd2025 else self.lsoa11
+
 
 def load_geo(folder: Path) -> GeoData:
     """Read the standard files present in `folder`; list in `missing` what is absent, in words."""
@@ -178,6 +241,7 @@ def load_geo(folder: Path) -> GeoData:
         "wards.parquet": ("wards", gpd.read_parquet), "lsoa11.parquet": ("lsoa11", gpd.read_parquet),
         "lsoa21.parquet": ("lsoa21", gpd.read_parquet), "postcode_districts.parquet": ("districts", gpd.read_parquet),
         "imd2019.parquet": ("imd", pd.read_parquet), "cni2023.parquet": ("cni", pd.read_parquet),
+        "imd2025.parquet": ("imd2025", pd.read_parquet), "lsoa21_wards.parquet": ("lsoa21_wards", pd.read_parquet),
     }
     for name, (attr, reader) in readers.items():
         path = folder / name

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -42,12 +43,15 @@ URLS = {
     "codepoint": "https://api.os.uk/downloads/v1/products/CodePointOpen/downloads?area=GB&format=CSV&redirect",
     "imd": "https://assets.publishing.service.gov.uk/government/uploads/system/uploads/attachment_data/file/845345/"
            "File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv",
+    "imd2025": "https://assets.publishing.service.gov.uk/media/68ff5daabcb10f6bf9bef911/"
+               "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv",
     "epraccur": "https://files.digital.nhs.uk/assets/ods/current/epraccur.zip",
 }
 IMPORT_ONLY = {
     "postcode_districts.parquet": "postcode district polygons have no official publisher; import them",
     "cni2023.parquet": "the Community Needs Index is published by OCSI/Local Trust on request; import it",
     "libraries.csv": "the Arts Council England libraries dataset is a spreadsheet download; import it",
+    "lsoa21_wards.parquet": "the ONS LSOA 2021 to ward lookup: import it (national/lookups/ in the reference folder)",
 }
 
 
@@ -171,6 +175,20 @@ def import_folder(source: Path, dest: Path, place: Place, report: Report = print
             return "IMD 2019: no File 2 or File 7 found (imd2019/)"
         return _save_table(frame, dest, "imd2019.parquet", origin)
 
+    def imd2025() -> str | None:
+        files = pick("national/imd2025", "*lsoa21*.csv") + pick("imd2025", "*.csv")
+        if not files:
+            return "IMD 2025: no LSOA file found (national/imd2025/*lsoa21*.csv or imd2025/)"
+        origin = f"{files[0].parent.name}/{files[0].name}"
+        return _save_table(b.read_imd2025(files[0], place.code), dest, "imd2025.parquet", origin)
+
+    def lsoa21_wards() -> str | None:
+        files = pick("national/lookups", "lsoa21_ward*.csv") + pick("lookups", "lsoa21_ward*.csv")
+        if not files:
+            return "LSOA 2021 to ward lookup: none found (national/lookups/lsoa21_ward*.csv)"
+        origin = f"{files[0].parent.name}/{files[0].name}"
+        return _save_table(b.read_lsoa21_wards(files[0], place.code), dest, "lsoa21_wards.parquet", origin)
+
     def cni() -> str | None:
         files = pick("cni", "*lsoa21*.csv")
         if not files:
@@ -195,7 +213,8 @@ def import_folder(source: Path, dest: Path, place: Place, report: Report = print
         return [f"{source}: not a folder"]
     dest.mkdir(parents=True, exist_ok=True)
     for label, action in [("wards", wards), ("LSOAs", lsoas), ("postcode districts", districts),
-                          ("postcodes", postcodes), ("IMD 2019", imd), ("CNI", cni), ("layers", layers)]:
+                          ("postcodes", postcodes), ("IMD 2019", imd), ("IMD 2025", imd2025),
+                          ("LSOA 2021 to ward", lsoa21_wards), ("CNI", cni), ("layers", layers)]:
         step(label, action)
     return problems
 
@@ -216,6 +235,36 @@ def probe(url: str = URLS["wards"]) -> None:
             f"cannot reach {host} ({exc}). Offline? Import from a local copy instead: "
             "python -m cohesion geo import --from FOLDER (a folder laid out like the reference data)"
         ) from exc
+
+
+_FIELD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def sql_literal(text: str) -> str:
+    """A string as an ArcGIS (standard SQL) literal: quoted, with single quotes doubled.
+
+    Council names carry apostrophes (King's Lynn and West Norfolk), commas and hyphens; pasting
+    them between quotes would break the query or change its meaning.
+    """
+    if any(ord(ch) < 32 for ch in str(text)):
+        raise ValueError(f"{text!r}: control characters are not allowed in a query value")
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def where_equals(field: str, value: str) -> str:
+    """`FIELD = 'value'` with the value escaped and the field name checked."""
+    if not _FIELD.match(field):
+        raise ValueError(f"{field!r} is not a field name")
+    return f"{field} = {sql_literal(value)}"
+
+
+def where_starts_with(field: str, prefix: str) -> str:
+    """`FIELD LIKE 'prefix%'`: quotes doubled, and LIKE's own wildcards in the prefix escaped."""
+    if not _FIELD.match(field):
+        raise ValueError(f"{field!r} is not a field name")
+    escaped = str(prefix).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    clause = f"{field} LIKE {sql_literal(escaped + '%')}"
+    return clause + " ESCAPE '\\'" if escaped != prefix else clause
 
 
 def _arcgis(kind: str, where: str) -> gpd.GeoDataFrame:
@@ -258,6 +307,11 @@ def fetch_all(dest: Path, place: Place, report: Report = print) -> list[str]:
         path.write_bytes(_get(URLS["imd"]))
         return _save_table(b.read_imd(path, None, place.code), dest, "imd2019.parquet", URLS["imd"])
 
+    def imd2025() -> str:
+        path = work / "imd2025_file7.csv"
+        path.write_bytes(_get(URLS["imd2025"]))
+        return _save_table(b.read_imd2025(path, place.code), dest, "imd2025.parquet", URLS["imd2025"])
+
     def epraccur() -> str:
         archive = zipfile.ZipFile(io.BytesIO(_get(URLS["epraccur"])))
         member = next(m for m in archive.namelist() if m.lower().endswith(".csv"))
@@ -266,11 +320,12 @@ def fetch_all(dest: Path, place: Place, report: Report = print) -> list[str]:
         return f"layers/gp_practices.csv: downloaded from {URLS['epraccur']}"
 
     try:
-        run("wards", lambda: polygons("wards", "wards.parquet", f"LAD25CD='{place.code}'"))
-        run("LSOA 2011", lambda: polygons("lsoa11", "lsoa11.parquet", f"LSOA11NM LIKE '{place.name} %'"))
-        run("LSOA 2021", lambda: polygons("lsoa21", "lsoa21.parquet", f"LSOA21NM LIKE '{place.name} %'"))
+        run("wards", lambda: polygons("wards", "wards.parquet", where_equals("LAD25CD", place.code)))
+        run("LSOA 2011", lambda: polygons("lsoa11", "lsoa11.parquet", where_starts_with("LSOA11NM", place.name + " ")))
+        run("LSOA 2021", lambda: polygons("lsoa21", "lsoa21.parquet", where_starts_with("LSOA21NM", place.name + " ")))
         run("postcodes", codepoint)
         run("IMD 2019", imd)
+        run("IMD 2025", imd2025)
         run("GP practices", epraccur)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -2,7 +2,8 @@
 "what if" that re-runs it with a space closed or opened.
 
 The rule (shown on the page word for word, from `rule_text`):
-- High need: the neighbourhood is in IMD 2019 decile 1 or 2 (the most deprived 20% in
+- High need: the neighbourhood is in IMD decile 1 or 2 (IMD 2025 on 2021 LSOAs when loaded, else
+  IMD 2019 on 2011 LSOAs; `edition_text` says which) (the most deprived 20% in
   England). For wards, half or more of the ward's residents live in such neighbourhoods.
 - Provision score: the average of two percentile ranks within the city: spaces per 1,000
   residents (more is better) and distance from the centroid to the nearest open space (nearer is
@@ -25,11 +26,45 @@ WARD_HIGH_NEED_SHARE_PCT = 50.0  # a ward is high need when at least half its re
 LOW_PROVISION_FRACTION = 1 / 3  # the city's lowest third of provision scores
 
 
-def rule_text(level: str = "lsoa") -> str:
-    """The ranking rule in plain words, for the page."""
-    need = (f"IMD 2019 decile 1 to {HIGH_NEED_MAX_DECILE} (the most deprived 20% of neighbourhoods in England)"
+IMD2025_TEXT = ("Deprivation: English Indices of Deprivation 2025 (MHCLG), on 2021 neighbourhoods (LSOAs); "
+                "wards from the ONS best-fit LSOA 2021 to ward lookup.")
+IMD2019_TEXT = ("Deprivation: English Indices of Deprivation 2019 (MHCLG), on 2011 neighbourhoods (LSOAs), "
+                "because IMD 2025 is not loaded; import it with `python -m cohesion geo import`.")
+
+
+def edition(geo: object) -> str:
+    """'IMD 2025' or 'IMD 2019': the edition need is measured with for this geography."""
+    return "IMD 2025" if getattr(geo, "uses_imd2025", False) else "IMD 2019"
+
+
+def edition_text(geo: object) -> str:
+    """One sentence for the page: which deprivation edition and which neighbourhoods are used."""
+    if getattr(geo, "uses_imd2025", False):
+        return IMD2025_TEXT
+    if getattr(geo, "imd", None) is not None:
+        return IMD2019_TEXT
+    return "Deprivation: no index loaded (IMD 2025 or IMD 2019), so need cannot be measured yet."
+
+
+def neighbourhood_label(geo: object) -> str:
+    """'Neighbourhoods (LSOA 2021)' or '(LSOA 2011)': the units need is measured on."""
+    return f"Neighbourhoods (LSOA {'2021' if getattr(geo, 'uses_imd2025', False) else '2011'})"
+
+
+def example_postcode(geo: object) -> str:
+    """A placeholder postcode from the place's own postcode lookup (a well-known one without it)."""
+    lookup = getattr(geo, "postcodes", None)
+    if lookup is not None and len(lookup):
+        return f"e.g. {lookup.frame.index[len(lookup) // 2]}"
+    return "e.g. SW1A 1AA"
+
+
+def rule_text(level: str = "lsoa", geo: object | None = None) -> str:
+    """The ranking rule in plain words, for the page (naming the edition in use when `geo` is given)."""
+    imd = edition(geo) if geo is not None else "IMD"
+    need = (f"{imd} decile 1 to {HIGH_NEED_MAX_DECILE} (the most deprived 20% of neighbourhoods in England)"
             if level == "lsoa" else
-            f"at least {WARD_HIGH_NEED_SHARE_PCT:.0f}% of residents live in IMD 2019 decile 1 to "
+            f"at least {WARD_HIGH_NEED_SHARE_PCT:.0f}% of residents live in {imd} decile 1 to "
             f"{HIGH_NEED_MAX_DECILE} neighbourhoods")
     return (f"**High need**: {need}. **Provision score**: the average of two within-city percentile ranks: "
             "spaces per 1,000 residents (more is better) and distance to the nearest open space (nearer is "

@@ -73,6 +73,6 @@ class Prepared:
 def prepare(geo: GeoData, spaces: pd.DataFrame) -> Prepared:
     """Area tables and the thin-provision ranking for LSOAs and wards."""
     tables = aggregate.area_tables(geo, spaces, need.HIGH_NEED_MAX_DECILE)
-    lsoa = need.rank_thin(tables.lsoa, "lsoa") if tables.lsoa is not None and geo.imd is not None else None
-    wards = need.rank_thin(tables.wards, "ward") if tables.wards is not None and geo.imd is not None else None
+    lsoa = need.rank_thin(tables.lsoa, "lsoa") if tables.lsoa is not None and geo.has_need else None
+    wards = need.rank_thin(tables.wards, "ward") if tables.wards is not None and geo.has_need else None
     return Prepared(tables, lsoa, wards)

@@ -51,7 +51,7 @@ VIRIDIS = ["#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725"]
 MEASURES: dict[str, dict[str, str]] = {
     "spaces_per_1k": {"label": "Spaces per 1,000 residents", "fmt": "{:.2f}", "higher": "more spaces"},
     "nearest_space_m": {"label": "Distance to the nearest open space (m)", "fmt": "{:,.0f} m", "higher": "further"},
-    "imd_decile": {"label": "IMD 2019 decile (1 = most deprived)", "fmt": "{:.0f}", "higher": "less deprived"},
+    "imd_decile": {"label": "IMD decile (1 = most deprived)", "fmt": "{:.0f}", "higher": "less deprived"},
     "deprived_share_pct": {"label": "Residents in IMD deciles 1-2 (%)", "fmt": "{:.0f}%", "higher": "more deprived"},
     "civic_assets_score": {"label": "CNI 2023 civic-assets need score", "fmt": "{:.2f}", "higher": "more need"},
 }
