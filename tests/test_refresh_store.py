@@ -23,8 +23,12 @@ def test_refresh_on_shipped_data(isolated_data: Path) -> None:
     obs = store.read_observations()
     # The strategy's headline figures reach the store with their own publishers credited.
     sat = obs[(obs.indicator_id == "satisfied_local_area") & (obs.area_code == "E06000021")]
-    assert sat.value.tolist() == [57.7] and sat.lower_ci.tolist() == [53.0] and sat.source_id.tolist() == ["cls_local_estimates"]
-    staffs = obs[(obs.indicator_id == "hate_crime_offences") & (obs.breakdown == "")].set_index("period").value
+    # The shipped national table (4 dp, as published) wins over the typed-in copy (1 dp).
+    assert sat.value.round(1).tolist() == [57.7] and sat.lower_ci.round(1).tolist() == [53.0]
+    assert sat.source_id.tolist() == ["cls_local_estimates"]
+    hate = obs[(obs.indicator_id == "hate_crime_offences") & (obs.breakdown == "")]
+    assert hate["area_code"].nunique() == 43  # every police force of England and Wales
+    staffs = hate[hate.area_code == "force:staffordshire"].set_index("period").value
     assert staffs["2017/18"] == 1578 and staffs["2018/19"] == 1570
     assert not has_failures(manifest)
     report = format_report(manifest)
