@@ -57,8 +57,12 @@ def national_dir() -> Path:
 
 
 def geo_dir() -> Path:
-    """The git-ignored cache of fetched or imported geography files."""
-    return Path(os.environ.get(ENV_GEO_DIR, GEO_DIR)).resolve()
+    """The git-ignored cache of fetched or imported geography files (the place's own, like data_dir)."""
+    if os.environ.get(ENV_GEO_DIR):
+        return Path(os.environ[ENV_GEO_DIR]).resolve()
+    if Path(CATALOGUE_PATH).resolve() != DEFAULT_CATALOGUE.resolve():
+        return Path(CATALOGUE_PATH).resolve().parent / "geo"
+    return GEO_DIR.resolve()
 
 
 def reference_dir() -> Path | None:

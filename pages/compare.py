@@ -72,8 +72,9 @@ if info.london:
 left, right = st.columns([3, 2])
 requested = st.query_params.get("indicator")
 indicator_id = left.selectbox("Measure", list(titles), format_func=titles.get,
-                              index=list(titles).index(requested) if requested in titles else 0)
-group = right.radio("Peer group", list(groups), format_func=groups.get, horizontal=True)
+                              index=list(titles).index(requested) if requested in titles else 0, key="compare_indicator")
+group = right.radio("Peer group", list(groups), format_func=groups.get, horizontal=True,
+                     key="compare_group")
 if st.query_params.get("indicator") != indicator_id:
     st.query_params["indicator"] = indicator_id
 

@@ -226,13 +226,14 @@ def district_summary(spaces: pd.DataFrame, participation: dict[str, float] | Non
     counted here and nowhere finer. `participation` maps district -> listening-exercise share (%).
     """
     inside = spaces[(spaces["district"] != "") & ~spaces["status"].isin(["outside area", "duplicate", "not placed"])]
-    open_ = inside[inside["is_open"]]
+    # .loc with a boolean mask: an empty object column would otherwise be read as column labels.
+    open_ = inside.loc[inside["is_open"].astype(bool)]
     table = pd.DataFrame({
-        "spaces_open": open_[~open_["sensitive"]].groupby("district").size(),
-        "sensitive_open": open_[open_["sensitive"]].groupby("district").size(),
-        "lost_spaces": inside[~inside["is_open"]].groupby("district").size(),
+        "spaces_open": open_.loc[~open_["sensitive"].astype(bool)].groupby("district").size(),
+        "sensitive_open": open_.loc[open_["sensitive"].astype(bool)].groupby("district").size(),
+        "lost_spaces": inside.loc[~inside["is_open"].astype(bool)].groupby("district").size(),
     })
-    categories = open_[~open_["sensitive"]].groupby("district")["category"].agg(
+    categories = open_.loc[~open_["sensitive"].astype(bool)].groupby("district")["category"].agg(
         lambda s: ", ".join(f"{c} {n}" for c, n in s.value_counts().items()))
     table["categories"] = categories
     if participation:
