@@ -31,6 +31,7 @@ FEATURE_BENCHES = [
     "cohesion.geo.bench:bench",
     "cohesion.report.bench:bench",
     "cohesion.loaders.bench:bench",
+    "cohesion.national.bench:bench",
 ]
 
 

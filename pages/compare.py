@@ -49,8 +49,9 @@ def _choices(version: str | None, key: tuple) -> list[tuple[str, str]]:
 def _comparison(version: str | None, key: tuple, indicator_id: str, group: str) -> tuple:
     result = compare.compare(catalogue, observations, indicator_id, group)
     table = compare.download_table(result, catalogue)
-    return (result, compare.chart(result, place.name), compare.screen_table(table, result.indicator.unit),
-            to_csv_bytes(table))
+    # The spec is built and validated once here; a rerun only sends the cached dict.
+    spec = compare.chart(result, place.name).to_dict()
+    return result, spec, compare.screen_table(table, result.indicator.unit), to_csv_bytes(table)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -85,7 +86,7 @@ if not info.single_tier and result.place_value is None:
             "authorities only, so it is shown for context.")
 chart_col, table_col = st.columns([3, 2])
 with chart_col:
-    st.altair_chart(chart, width="stretch")
+    st.vega_lite_chart(spec=chart, width="stretch", alt=result.sentence)
     st.caption(md(f"Source: {catalogue.source(result.indicator.source).publisher}, "
                   f"{catalogue.source(result.indicator.source).title}; period {result.period}. "
                   f"{catalogue.source(result.indicator.source).attribution}"))
