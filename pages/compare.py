@@ -91,7 +91,9 @@ with chart_col:
                   f"{catalogue.source(result.indicator.source).title}; period {result.period}. "
                   f"{catalogue.source(result.indicator.source).attribution}"))
 with table_col:
-    st.dataframe(table, hide_index=True, height=380, width="stretch")
+    number = "%.1f" if result.indicator.unit == "%" else "%.2f"
+    st.dataframe(table, hide_index=True, height=380, width="stretch", column_config={
+        col: st.column_config.NumberColumn(col, format=number) for col in table.columns[2:5]})
     st.download_button("Download this table (CSV)", csv, file_name=f"compare-{indicator_id}-{group}.csv",
                        mime="text/csv", icon=":material/download:")
 context = _context(place.code, place.name)

@@ -140,44 +140,54 @@ def _sentence(name: str, indicator: Indicator, own: pd.Series | None, median: fl
     return f"{head}; {lower} of the other {len(others)} {'is' if lower == 1 else 'are'} lower."
 
 
+ROLES = ["this council", "peer group", "other authority"]
+# Role is told by shape and size as well as colour (never colour alone): diamond, circle, square.
+ROLE_COLOURS = ["#b8003a", "#1f4e79", "#8c8c8c"]
+ROLE_SHAPES = ["diamond", "circle", "square"]
+ROLE_SIZES = [240, 55, 18]
+
+
+def _y_title(unit: str) -> str:
+    return "Per cent" if unit == "%" else unit
+
+
 def chart(comparison: Comparison, place_name: str, *, width: int | str = "container") -> alt.LayerChart:
     """Dot plot ordered by value with 95% intervals; the council labelled, peers marked, median line."""
-    frame = comparison.table.assign(
-        shown=comparison.table["value"].map(lambda v: format_value(v, comparison.indicator.unit)))
     unit = comparison.indicator.unit
-    y_title = comparison.indicator.title + (" (%)" if unit == "%" else "")
-    x = alt.X("rank:Q", title=f"Authorities with a figure in {comparison.period}, lowest to highest",
-              axis=alt.Axis(labels=False, ticks=False, grid=False), scale=alt.Scale(domain=[0, len(frame) + 1]))
-    y_scale = alt.Scale(zero=False)
-    roles = ["this council", "peer group", "other authority"]
-    base = alt.Chart(frame).encode(x=x)
-    tooltip = [alt.Tooltip("area_name:N", title="Authority"), alt.Tooltip("shown:N", title="Value"),
-               alt.Tooltip("lower_ci:Q", title="95% CI lower", format=".1f"),
-               alt.Tooltip("upper_ci:Q", title="95% CI upper", format=".1f"), alt.Tooltip("role:N", title="")]
-    bars = base.mark_rule(opacity=0.5).encode(
-        y=alt.Y("lower_ci:Q", title=y_title, scale=y_scale), y2="upper_ci:Q",
-        color=alt.Color("role:N", scale=alt.Scale(domain=roles, range=["#b8003a", "#1f4e79", "#a6a6a6"]), legend=None))
-    dots = base.mark_point(filled=True).encode(
-        y=alt.Y("value:Q", title=y_title, scale=y_scale),
-        color=alt.Color("role:N", scale=alt.Scale(domain=roles, range=["#b8003a", "#1f4e79", "#a6a6a6"]),
-                        legend=alt.Legend(title=None, orient="top")),
-        shape=alt.Shape("role:N", scale=alt.Scale(domain=roles, range=["diamond", "circle", "stroke"]),
-                        legend=alt.Legend(title=None, orient="top")),
-        size=alt.Size("role:N", scale=alt.Scale(domain=roles, range=[220, 45, 25]), legend=None),
-        tooltip=tooltip)
-    layers = [bars, dots]
-    own = frame[frame["role"] == "this council"]
-    if not own.empty:
-        layers.append(alt.Chart(own).mark_text(align="left", dx=8, dy=-12, fontWeight="bold").encode(
-            x=x, y=alt.Y("value:Q", scale=y_scale), text=alt.value(place_name)))
-    if comparison.median is not None:
-        med = pd.DataFrame({"median": [comparison.median],
-                            "label": [f"Median of the {comparison.group_size} {comparison.group_label}: "
-                                      f"{format_value(comparison.median, unit)}"]})
-        layers.append(alt.Chart(med).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="median:Q"))
-        layers.append(alt.Chart(med).mark_text(align="left", x=4, dy=-6, color="#333333").encode(
-            y="median:Q", text="label:N"))
-    return alt.layer(*layers).properties(width=width, height=360)
+    frame = comparison.table.assign(shown=comparison.table["value"].map(lambda v: format_value(v, unit)))
+    with alt.utils.schemapi.debug_mode(False):  # validated once by to_dict(); skip eager checks
+        x = alt.X("rank:Q", title=f"{len(frame)} authorities with a figure in {comparison.period}, lowest to highest",
+                  axis=alt.Axis(labels=False, ticks=False, grid=False), scale=alt.Scale(domain=[0, len(frame) + 1]))
+        y = alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(zero=False))
+        tooltip = [alt.Tooltip("area_name:N", title="Authority"), alt.Tooltip("shown:N", title="Value"),
+                   alt.Tooltip("lower_ci:Q", title="95% CI lower", format=".2f"),
+                   alt.Tooltip("upper_ci:Q", title="95% CI upper", format=".2f"), alt.Tooltip("role:N", title="Role")]
+        bars = alt.Chart(frame).mark_rule(opacity=0.45).encode(
+            x=x, y=alt.Y("lower_ci:Q", title=_y_title(unit), scale=alt.Scale(zero=False)), y2="upper_ci:Q",
+            color=alt.condition(alt.datum.role == "this council", alt.value(ROLE_COLOURS[0]), alt.value("#7f96ad")))
+        dots = alt.Chart(frame).mark_point(filled=True, opacity=0.9).encode(
+            x=x, y=y, tooltip=tooltip,
+            color=alt.Color("role:N", scale=alt.Scale(domain=ROLES, range=ROLE_COLOURS),
+                            legend=alt.Legend(title=None, orient="top")),
+            shape=alt.Shape("role:N", scale=alt.Scale(domain=ROLES, range=ROLE_SHAPES),
+                            legend=alt.Legend(title=None, orient="top")),
+            size=alt.Size("role:N", scale=alt.Scale(domain=ROLES, range=ROLE_SIZES), legend=None))
+        layers = [bars, dots]
+        own = frame[frame["role"] == "this council"]
+        if not own.empty:  # drawn again on top, so neighbouring dots never hide the council
+            layers.append(alt.Chart(own).mark_point(filled=True, shape="diamond", size=ROLE_SIZES[0],
+                                                    color=ROLE_COLOURS[0], opacity=1).encode(x=x, y=y, tooltip=tooltip))
+            layers.append(alt.Chart(own).mark_text(align="left", dx=9, dy=-14, fontWeight="bold").encode(
+                x=x, y=y, text=alt.value(place_name)))
+        subtitle = ""
+        if comparison.median is not None:
+            # The median's label sits above the plot: inside it, it would cross the dots.
+            med = pd.DataFrame({"median": [comparison.median]})
+            layers.append(alt.Chart(med).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="median:Q"))
+            subtitle = (f"Dashed line: median of the {comparison.group_size} {comparison.group_label}, "
+                        f"{format_value(comparison.median, unit)}")
+        return alt.layer(*layers).properties(width=width, height=380, title=alt.Title(
+            text="", subtitle=subtitle, anchor="start", subtitleFontSize=13, subtitleColor="#333333"))
 
 
 def download_table(comparison: Comparison, catalogue: Catalogue) -> pd.DataFrame:
