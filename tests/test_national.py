@@ -193,7 +193,7 @@ def test_compare_sentence_worked_example(stoke_store) -> None:
     assert (result.table["role"] == "this council").sum() == 1
     chart = compare.chart(result, catalogue.place.name).to_dict()
     assert len(chart["layer"]) == 5  # intervals, dots, the council on top and its label, the median line
-    assert chart["title"]["subtitle"] == "Dashed line: median of the 132 English single-tier authorities, 70.0%"
+    assert chart["title"]["text"] == "Dashed line: median of the 132 English single-tier authorities, 70.0%"
     download = compare.download_table(result, catalogue)
     assert list(download.columns[:3]) == ["rank", "role", "peer_group"] and "licence" in download
     assert download["licence"].eq("Open Government Licence v3.0").all()

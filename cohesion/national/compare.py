@@ -187,7 +187,7 @@ def chart(comparison: Comparison, place_name: str, *, width: int | str = "contai
             subtitle = (f"Dashed line: median of the {comparison.group_size} {comparison.group_label}, "
                         f"{format_value(comparison.median, unit)}")
         return alt.layer(*layers).properties(width=width, height=380, title=alt.Title(
-            text="", subtitle=subtitle, anchor="start", subtitleFontSize=13, subtitleColor="#333333"))
+            text=subtitle, anchor="start", fontSize=13, fontWeight="normal", color="#333333"))
 
 
 def download_table(comparison: Comparison, catalogue: Catalogue) -> pd.DataFrame:
