@@ -14,6 +14,7 @@ PAGES = [
     ("/", "Headline indicators"),
     ("/priorities", "Priorities"),
     ("/trends", "Trends"),
+    ("/compare", "Compare with peers"),
     ("/spaces", "Community spaces"),
     ("/meeting", "Meeting"),
     ("/data", "Data & sources"),
@@ -35,7 +36,8 @@ def test_sidebar_lists_every_page(app_url: str, browser_page) -> None:
     browser_page.goto(app_url)
     wait_for_app(browser_page)
     nav = browser_page.locator("[data-testid='stSidebarNav']").inner_text()
-    for label in ("Headlines", "Priorities", "Trends", "Community spaces", "Meeting mode", "Data & sources"):
+    for label in ("Headlines", "Priorities", "Trends", "Compare with peers", "Community spaces", "Meeting mode",
+                  "Data & sources"):
         assert label in nav
 
 
