@@ -110,7 +110,7 @@ def test_compare_page_peer_groups_and_wellbeing(council) -> None:
 
 
 def test_status_json_and_board_pack(council) -> None:
-    name, (code, shown, satisfied, force, hate_before, hate_after, life), _out, _ = council
+    name, (code, shown, satisfied, force_name, hate_before, hate_after, life), _out, _ = council
     with redirect_stdout(io.StringIO()) as printed:
         assert cli_main(["status", "--json"]) == 0
     report = json.loads(printed.getvalue())
@@ -118,7 +118,19 @@ def test_status_json_and_board_pack(council) -> None:
     life_result = report["indicators"]["life_satisfaction"]
     assert life_result["status"] in ("Green", "Amber", "Red")  # a fair comparison with its interval, not Grey
     assert f"{life} mean score" in life_result["sentence"]
-    assert report["indicators"]["hate_crime_offences"]["figures"]["value"] == float(hate_after.replace(",", ""))
+    hate = report["indicators"]["hate_crime_offences"]
+    assert hate["figures"]["value"] == float(hate_after.replace(",", ""))
+    assert hate["figures"]["previous_value"] == float(hate_before.replace(",", ""))
+    assert "rate ratio" in hate["sentence"] and "95% CI" in hate["sentence"]  # exact Poisson interval, as before
+    from cohesion import store
+    from cohesion.catalogue import load_catalogue
+
+    force = load_catalogue(config.CATALOGUE_PATH).place.police_force
+    assert force.name == force_name
+    rows = store.read_observations()
+    strands = rows[(rows["indicator_id"] == "hate_crime_offences") & (rows["area_code"] == force.code)
+                   & rows["breakdown"].str.startswith("strand=")]
+    assert len(strands) == 10 and strands["value"].notna().all()  # five strands, two years, own force
     from cohesion.report.pack import build_current_pack
 
     pdf, _warnings = build_current_pack(today=date.today())
