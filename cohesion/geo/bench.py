@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
