@@ -14,7 +14,8 @@ from cohesion import store
 from cohesion.catalogue import load_catalogue
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting.actions import append_action, new_action, read_actions
-from cohesion.meeting.assess import assess, indicator_line
+from cohesion.meeting.assess import indicator_line
+from cohesion.status.service import assess
 from cohesion.meeting.snapshot import IndicatorState, Snapshot, save_snapshot, snapshots_dir
 from cohesion.report import build_board_pack
 from cohesion.report.cli import main as report_main
@@ -72,7 +73,7 @@ def test_pack_has_every_priority_title_headline_value_and_the_date(live, pack: b
     text = _text(pack)
     for priority in catalogue.priorities:
         assert f"Priority {priority.number}: {priority.title}" in text
-    assessment = assess(catalogue, observations, today=TODAY)
+    assessment = assess(catalogue, observations, None, TODAY)
     for indicator in catalogue.headline_indicators():
         line = indicator_line(catalogue, assessment, observations, indicator.id)
         assert indicator.title in text

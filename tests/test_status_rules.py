@@ -298,6 +298,6 @@ def test_manual_status_current_and_stale(tmp_path):
 
 
 def test_format_value_never_shows_missing_as_zero():
-    assert format_value(float("nan"), "%") == "No data yet"
+    assert format_value(float("nan"), "%") == "no figure"
     assert format_value(1570.0, "count") == "1,570"
     assert format_value(7.39, "mean score (0-10)") == "7.39 mean score (0-10)"
