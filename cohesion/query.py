@@ -89,13 +89,16 @@ def _controlled_mask(observations: pd.DataFrame, catalogue: Catalogue) -> pd.Ser
     return count & from_source
 
 
-def publishable(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+def publishable(observations: pd.DataFrame, catalogue: Catalogue, *, hide_small: bool = True) -> pd.DataFrame:
     """The table with disclosure control applied: what any screen, download, PDF or JSON may show.
 
     Primary: a controlled count below the threshold is hidden. Secondary: a total (the row with an
     empty breakdown, same indicator, area and period) is hidden when any of its parts is hidden,
     since total minus the visible parts would give the hidden part back. Rows that are not
     controlled pass through unchanged. Returns a new frame; the input is not modified.
+
+    `hide_small=False` applies only the secondary suppression: for the control chart, which needs
+    the small months to compute its limits and hides them itself ("fewer than 10").
     """
     if observations.empty:
         return observations
@@ -114,6 +117,8 @@ def publishable(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFram
             row_keys = pd.Series(list(zip(observations["indicator_id"], observations["area_code"],
                                           observations["period"], strict=True)), index=observations.index)
             secondary = is_total & row_keys.isin(keys)
+    if not hide_small:
+        primary = pd.Series(False, index=observations.index)
     hidden = primary | secondary
     if not hidden.any():
         return observations

@@ -30,9 +30,11 @@ def code(text: object) -> str:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _monthly(version: str | None, _observations: pd.DataFrame) -> pd.DataFrame:
+def _monthly(version: str | None, _catalogue) -> pd.DataFrame:
     # Keyed on the store version only: hashing the whole table on every rerun would be slow.
-    return hatecrime.monthly_rows(_observations)
+    # The control chart needs small months for its limits and hides them itself; a total that
+    # would reveal a hidden strand by subtraction is hidden here (secondary suppression).
+    return hatecrime.monthly_rows(query.publishable(ui.raw_observations(), _catalogue, hide_small=False))
 
 
 def _status_line(indicator, catalogue) -> None:
@@ -173,7 +175,7 @@ def draw_indicator() -> None:
 
 def draw_early_warning() -> None:
     """The control chart of monthly counts, or how to load the police export when there is none."""
-    monthly = _monthly(ui.store_version(), observations)
+    monthly = _monthly(ui.store_version(), catalogue)
     if monthly.empty:
         police = next((s for s in catalogue.sources if s.loader == "police_local_counts"), None)
         path = f"`{code(police.path)}`" if police and police.path else "the path set in the catalogue's police source"

@@ -15,12 +15,12 @@ from cohesion.catalogue import load_catalogue
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting.actions import append_action, new_action, read_actions
 from cohesion.meeting.assess import indicator_line
-from cohesion.status.service import assess
 from cohesion.meeting.snapshot import IndicatorState, Snapshot, save_snapshot, snapshots_dir
 from cohesion.report import build_board_pack
 from cohesion.report.cli import main as report_main
 from cohesion.report.layout import fonts
 from cohesion.report.pack import AUTHOR, build_current_pack
+from cohesion.status.service import assess
 
 TODAY = date(2026, 11, 25)
 

@@ -13,7 +13,7 @@ from cohesion.catalogue import validate_file
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting import present
 from cohesion.meeting import snapshot as snapshots
-from cohesion.meeting.assess import Assessment, format_value, indicator_line
+from cohesion.meeting.assess import Assessment, format_value
 from cohesion.meeting.diff import changes_for, diff_snapshots, summary_counts
 from cohesion.meeting.snapshot import IndicatorState, PriorityState, Snapshot, SnapshotError
 from cohesion.status.result import PriorityResult, StatusResult
