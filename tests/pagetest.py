@@ -48,3 +48,34 @@ def shown(at: AppTest) -> list[str]:
 def html(at: AppTest) -> str:
     """All st.html bodies joined (meeting cards)."""
     return " ".join(str(el.proto.body) for el in at.get("html"))
+
+
+class DownloadCapture:
+    """Keeps every file a page hands to a download button, so a test can read what would leave.
+
+    Use through the `downloads` fixture (tests/conftest.py); `data(button)` gives a button's bytes.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def install(self, monkeypatch) -> DownloadCapture:
+        from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+        original = MemoryMediaFileStorage.load_and_get_id
+        files = self.files
+
+        def load_and_get_id(storage, path_or_data, mimetype, kind, filename=None):
+            file_id = original(storage, path_or_data, mimetype, kind, filename)
+            if isinstance(path_or_data, bytes | bytearray):
+                files[file_id] = bytes(path_or_data)
+            elif isinstance(path_or_data, str):
+                files[file_id] = path_or_data.encode("utf-8")
+            return file_id
+
+        monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
+        return self
+
+    def data(self, button) -> bytes:
+        file_id = str(button.proto.url).rsplit("/", 1)[-1].split(".", 1)[0]
+        return self.files[file_id]
