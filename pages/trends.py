@@ -158,19 +158,12 @@ def draw_indicator() -> None:
             # then hides small totals and totals that would reveal hidden months by subtraction.
             raw = hatecrime.with_month_ends(query.indicator_rows(ui.raw_observations(), indicator.id))
             summary = hatecrime.annual_summary(hatecrime.local_rows(raw, choice.primary_code), threshold)
-            summary = summary.assign(_o=(summary["area_code"] != choice.primary_code).astype(int)) \
-                .sort_values("_o", kind="stable").drop(columns="_o")  # the place's own area first
+            if summary.empty:
+                st.info("No yearly totals can be worked out from the loaded figures yet.")
+                return
             headline_summary = summary[(summary["breakdown"] == "") & (summary["area_code"] == choice.primary_code)]
             st.markdown(md(hatecrime.change_sentence(headline_summary)))
-            view = summary.assign(breakdown=summary["breakdown"].replace("", "All").str.replace("strand=", ""))
-            st.dataframe(view[["area_name", "breakdown", "period", "count", "change_pct", "rate_per_1k", "note"]].rename(
-                columns={"area_name": "Area", "breakdown": "Strand", "period": "Year", "count": "Count",
-                         "change_pct": "% change on previous year", "rate_per_1k": "Rate per 1,000 residents",
-                         "note": "Note"}),
-                hide_index=True, width="stretch",
-                column_config={"% change on previous year": st.column_config.NumberColumn(format="%.1f%%"),
-                               "Rate per 1,000 residents": st.column_config.NumberColumn(format="%.2f"),
-                               "Count": st.column_config.NumberColumn(format="localized")})
+            st.dataframe(hatecrime.summary_table(summary, choice.primary_code), hide_index=True, width="stretch")
 
 
 def draw_early_warning() -> None:
