@@ -28,7 +28,7 @@ from cohesion.catalogue.models import Catalogue, is_count_unit, unit_kind
 from cohesion.style import style_for
 
 __all__ = [
-    "MISSING", "difference_text", "format_number", "format_value", "grey_reason_text", "html_text", "is_count_unit",
+    "MISSING", "count_noun", "difference_text", "format_number", "format_value", "grey_reason_text", "html_text", "is_count_unit",
     "is_missing", "plain", "source_line", "status_badge_html", "status_pdf_label", "status_text", "unit_kind",
 ]
 
@@ -95,6 +95,15 @@ def format_value(value: Any, unit: str, *, reason: str | None = None, with_unit:
     if kind == "rate":
         return f"{number} {str(unit).removeprefix('rate ').strip()}"
     return f"{number} {str(unit).strip()}"
+
+
+def count_noun(indicator: Any) -> str:
+    """What an indicator counts, plural, from the catalogue's `count_noun` ("reports" if not given).
+
+    Never guessed from the title: racially or religiously aggravated offences are a subset of
+    hate crime and must not be called hate crimes.
+    """
+    return str(getattr(indicator, "count_noun", None) or "reports")
 
 
 def difference_text(diff: float, unit: str) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from cohesion import query, ui
-from cohesion.present import plain, status_text
+from cohesion.present import count_noun, plain, status_text
 from cohesion.trends import charts, downloads, hatecrime, spc, stats, takeaway
 
 ui.through_entry_point()
@@ -162,7 +162,8 @@ def draw_indicator() -> None:
                 st.info("No yearly totals can be worked out from the loaded figures yet.")
                 return
             headline_summary = summary[(summary["breakdown"] == "") & (summary["area_code"] == choice.primary_code)]
-            st.markdown(md(hatecrime.change_sentence(headline_summary)))
+            # The indicator's own noun: racially or religiously aggravated offences are not "hate crimes".
+            st.markdown(md(hatecrime.change_sentence(headline_summary, noun=count_noun(indicator))))
             st.dataframe(hatecrime.summary_table(summary, choice.primary_code), hide_index=True, width="stretch")
 
 

@@ -121,3 +121,17 @@ def test_units_are_a_controlled_vocabulary(catalogue):
     raw = catalogue.indicators[0].model_dump()
     with pytest.raises(ValidationError):
         Indicator.model_validate({**raw, "unit": "offences"})
+
+
+def test_aggravated_offences_are_not_called_hate_crimes(catalogue):
+    from cohesion.present import count_noun
+    from cohesion.trends.hatecrime import change_sentence
+
+    rra = catalogue.indicator("rra_offences_force")
+    assert count_noun(rra) == "racially or religiously aggravated offences"
+    summary = pd.DataFrame([{"area_name": "Staffordshire", "period": "2021/22", "period_end": pd.Timestamp("2022-03-31"),
+                             "count": 982.0, "change_pct": 22.6,
+                             "previous_period": "2020/21", "previous_count": 801.0, "rate_per_1k": float("nan")}])
+    sentence = change_sentence(summary, noun=count_noun(rra))
+    assert "hate crime" not in sentence and "racially or religiously aggravated offences" in sentence
+    assert count_noun(catalogue.indicator("hate_crime_offences")) == "hate crimes"

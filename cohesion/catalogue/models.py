@@ -167,6 +167,8 @@ class Indicator(Strict):
         description="other measure keys whose rows for other areas (England, region) are comparators",
     )
     unit: Unit
+    count_noun: str | None = Field(
+        default=None, description="for counts: what is counted, plural, as sentences say it ('hate crimes')")
     polarity: Polarity
     polarity_reason: str | None = None
     target: Target

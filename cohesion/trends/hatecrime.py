@@ -179,7 +179,7 @@ def _consecutive(previous: str, current: str) -> bool:
         return False
 
 
-def change_sentence(summary: pd.DataFrame, noun: str = "hate crimes") -> str:
+def change_sentence(summary: pd.DataFrame, noun: str = "reports") -> str:
     """'Staffordshire: 1,570 hate crimes in 2018/19, down 0.5% on 2017/18 (1,578).' for the latest year."""
     known = summary[summary["count"].notna()]
     if known.empty:
