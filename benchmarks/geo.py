@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.run import median_ms
 from cohesion import config
-from cohesion.bench import median_ms
 from cohesion.geo.boundaries import load_geo
 from cohesion.geo.postcodes import PostcodeLookup, normalise_postcodes
 
