@@ -283,8 +283,15 @@ def _priority_section(catalogue: Catalogue, observations: pd.DataFrame, assessme
     else:
         out.append(para("None recorded.", st["body"]))
     out.append(para("Charts", st["h2"]))
+    # Indicators without figures are named once, before the charts: one line each after the last
+    # chart used to spill onto an almost empty page.
+    uncharted = [catalogue.indicator(i).title for i in ind_ids if png_cache.get(i) is None]
+    if uncharted:
+        out += [para("No published figures to chart yet: " + "; ".join(uncharted) + ".", st["small"]),
+                Spacer(1, 3 * mm)]
     for ind_id in ind_ids:
-        out += _chart_block(catalogue, observations, ind_id, png_cache)
+        if png_cache.get(ind_id) is not None:
+            out += _chart_block(catalogue, observations, ind_id, png_cache)
     return out
 
 
