@@ -236,7 +236,7 @@ def test_takeaway_names_a_score_unit_once():
     rows = frame().assign(unit="mean score (0-10)")
     rows["value"] = rows["value"] / 10
     text = takeaway.trend_takeaway(rows, indicator(unit="mean score (0-10)"), primary_code=PLACE)
-    assert text.startswith("Testtown: 6.40 (mean score, 0-10) in 2023/24")
+    assert text.startswith("Testtown: 6.40 mean score (0-10) in 2023/24")
     assert text.count("mean score") == 1
 
 
