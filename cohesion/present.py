@@ -131,20 +131,22 @@ def status_pdf_label(status: str, symbol_for_font: Any = None) -> str:
     return f"{symbol} {style.label}"
 
 
-def status_badge_html(status: str, detail: str = "", *, large: bool = False) -> str:
+def status_badge_html(status: str, detail: str = "", *, large: bool = False, sized: bool = True) -> str:
     """A status pill: symbol + word on its colour (never colour alone), then optional detail text.
 
     The one builder of status HTML; every dynamic value is escaped. White text on the
-    cohesion.style colours has at least 4.5:1 contrast.
+    cohesion.style colours has at least 4.5:1 contrast. `sized=False` leaves the type size to the
+    page's stylesheet (meeting mode sets projector sizes on the `status-badge` class).
     """
     s = style_for(status)
     word = s.label if s.label == status else str(status)
     size = "1.35rem" if large else "1.05rem"
+    font = f"font-size:{size};" if sized else ""
     pill = (f'<span class="status-badge" style="background:{html_text(s.colour)};color:#FFFFFF;font-weight:700;'
-            f'font-size:{size};padding:0.15em 0.6em;border-radius:0.4em;white-space:nowrap" '
+            f'{font}padding:0.15em 0.6em;border-radius:0.4em;white-space:nowrap" '
             f'title="{html_text(s.meaning)}">{html_text(s.symbol)} {html_text(word)}</span>')
     if detail:
-        pill += f' <span style="font-size:{size};font-weight:600">{html_text(detail)}</span>'
+        pill += f' <span style="{font}font-weight:600">{html_text(detail)}</span>'
     return pill
 
 

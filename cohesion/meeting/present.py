@@ -68,7 +68,7 @@ def key_indicator(catalogue: Catalogue, observations: pd.DataFrame, priority_id:
 
 def status_badge_html(status: str) -> str:
     """A coloured badge with the status symbol and word (e.g. `✔ Green`): the presenter's one badge."""
-    return present.status_badge_html(status)
+    return present.status_badge_html(status, sized=False)
 
 
 def priority_header_html(line: PriorityLine, position: int, total: int) -> str:
