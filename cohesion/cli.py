@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("cohesion.cli:validate_main", "check indicators.yaml and list every problem"),
     "refresh": ("cohesion.cli:refresh_main", "load every source into the processed store"),
     "status": ("cohesion.status.cli:main", "every indicator's and priority's status (--json)"),
-    "bench": ("cohesion.bench:main", "print timing and memory benchmarks"),
+    "bench": ("benchmarks.run:main", "print timing and memory benchmarks (top-level benchmarks/ folder)"),
     "report": ("cohesion.report.cli:main", "build the board pack PDF (--out FILE.pdf)"),
     "spaces": ("cohesion.spaces.cli:main", "community spaces: `spaces check FILE`"),
     "geo": ("cohesion.geo.cli:main", "fetch or import boundaries, postcodes, deprivation"),
@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if not argv or argv[0] in ("-h", "--help") else 2
     target, _help = COMMANDS[argv[0]]
     module_name, _, func = target.partition(":")
+    if module_name.startswith("benchmarks.") and str(config.PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(config.PROJECT_ROOT))  # benchmarks/ sits beside the package, not in it
     try:
         handler = getattr(importlib.import_module(module_name), func)
     except (ImportError, AttributeError) as exc:

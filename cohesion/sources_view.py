@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cohesion import query
 from cohesion.catalogue import Catalogue
 from cohesion.store import Manifest
 
@@ -65,12 +66,12 @@ def indicator_table(catalogue: Catalogue) -> pd.DataFrame:
     """The catalogue as a readable table."""
     rows = []
     for ind in catalogue.indicators:
-        target = f"{ind.target.value:g} by {ind.target.year}" if ind.target.value is not None else f"None: {ind.target.reason}"
+        target = f"{ind.target.value:g} by {ind.target.year}" if ind.target.value is not None else f"No target: {ind.target.reason}"
         rows.append({
             "indicator": ind.title,
             "dimension": catalogue.dimension(ind.dimension).title,
             "priorities": ", ".join(str(catalogue.priority(p).number) for p in ind.priorities),
-            "source": catalogue.source(ind.source).publisher,
+            "source": getattr(catalogue.source(ind.source), "publisher", ind.source),
             "unit": ind.unit,
             "polarity": ind.polarity.replace("_", " ") + (f" ({ind.polarity_reason})" if ind.polarity_reason else ""),
             "target": target,
@@ -82,7 +83,12 @@ def indicator_table(catalogue: Catalogue) -> pd.DataFrame:
 
 
 def download_frame(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """The tidy table with each row's source, publisher and licence, for CSV download."""
+    """The tidy table with each row's source, publisher and licence, for CSV download.
+
+    Disclosure control is applied here too (`cohesion.query.publishable`, idempotent), so the
+    download is safe whatever frame a caller passes.
+    """
+    observations = query.publishable(observations, catalogue)
     meta = pd.DataFrame([
         {"source_id": s.id, "publisher": s.publisher, "source_title": s.title, "licence": s.licence,
          "attribution": s.attribution}

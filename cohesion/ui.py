@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from cohesion import config, store
+from cohesion import config, query
 from cohesion.catalogue import Catalogue, Problem, validate_file
 
 if TYPE_CHECKING:
-    from cohesion.status.view import StatusBundle
+    from cohesion.status.service import StatusBundle
+    from cohesion.status.view import Tile
+    from cohesion.store import Manifest
 
 
 def through_entry_point() -> None:
@@ -103,13 +105,21 @@ def show_catalogue_problems(problems: list[Problem]) -> None:
 # rerun (600 ms at national scale). Callers must treat the frame as read-only (pandas
 # copy-on-write makes filtered frames independent copies).
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _observations_cached(version: str | None, root: str) -> pd.DataFrame:
-    return store.read_observations(version, Path(root))
+def _observations_cached(version: str | None, root: str, catalogue_key: tuple, _catalogue: Catalogue | None
+                         ) -> pd.DataFrame:
+    raw = query.load(version, Path(root))
+    # Disclosure control once, here, for everything a page shows or offers to download.
+    return query.publishable(raw, _catalogue) if _catalogue is not None else raw.iloc[0:0]
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _raw_cached(version: str | None, root: str) -> pd.DataFrame:
+    return query.load(version, Path(root))
 
 
 def store_version() -> str | None:
     """The live store version; builds the store from the shipped data on first ever run."""
-    version = store.current_version()
+    version = query.store_version()
     if version is None:
         catalogue, _ = catalogue_and_problems()
         if catalogue is not None:
@@ -117,38 +127,66 @@ def store_version() -> str | None:
 
             with st.spinner("First run: building the data store from the shipped tables..."):
                 refresh(progress=lambda _m: None)
-            version = store.current_version()
+            version = query.store_version()
     return version
 
 
 def observations() -> pd.DataFrame:
-    """Every observation in the live store (an empty tidy frame before the first refresh)."""
-    return _observations_cached(store_version(), str(config.store_dir()))
+    """Every publishable observation in the live store: disclosure control already applied
+    (`cohesion.query.publishable`); an empty tidy frame before the first refresh or without a catalogue."""
+    catalogue, _ = catalogue_and_problems()
+    return _observations_cached(store_version(), str(config.store_dir()), file_key(config.CATALOGUE_PATH), catalogue)
+
+
+def raw_observations() -> pd.DataFrame:
+    """The store as loaded, before disclosure control. Only for sums that are themselves controlled
+    afterwards (yearly totals of monthly counts, control-chart limits); never draw these rows."""
+    return _raw_cached(store_version(), str(config.store_dir()))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _manifest_cached(version: str | None, root: str) -> store.Manifest | None:
-    return store.read_manifest(version, Path(root)) if version else None
+def _manifest_cached(version: str | None, root: str) -> Manifest | None:
+    return query.manifest(version, Path(root)) if version else None
 
 
-def manifest() -> store.Manifest | None:
+def manifest() -> Manifest | None:
     return _manifest_cached(store_version(), str(config.store_dir()))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _statuses_cached(version: str | None, catalogue_key: tuple, manual_key: tuple, today_iso: str,
                      _catalogue: Catalogue) -> StatusBundle:
-    from cohesion.status.view import compute_statuses
+    from cohesion.status.service import assess_current
 
-    return compute_statuses(_catalogue, observations(), Path(manual_key[0]), date.fromisoformat(today_iso))
+    return assess_current(_catalogue, date.fromisoformat(today_iso), observations=observations(),
+                          manual_path=Path(manual_key[0]))
 
 
 def statuses(catalogue: Catalogue, today: date | None = None) -> StatusBundle:
-    """Every indicator's, priority's and dimension's status, cached per store version, catalogue,
-    manual-status file and day (a status can turn stale overnight). Read-only."""
+    """Every indicator's, priority's and dimension's status from the one status service
+    (`cohesion.status.service.assess`), cached per store version, catalogue, manual-status file
+    and day (a status can turn stale overnight). Read-only."""
     from cohesion.status.manual import MANUAL_FILE_NAME
 
     today = today or date.today()
     manual_path = config.data_dir() / MANUAL_FILE_NAME
     return _statuses_cached(store_version(), file_key(config.CATALOGUE_PATH), file_key(manual_path),
                             today.isoformat(), catalogue)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _tiles_cached(version: str | None, catalogue_key: tuple, manual_key: tuple, today_iso: str,
+                  _catalogue: Catalogue) -> list[Tile]:
+    from cohesion.status.view import build_tiles
+
+    bundle = statuses(_catalogue, date.fromisoformat(today_iso))
+    return build_tiles(_catalogue, bundle.results, observations(), date.fromisoformat(today_iso))
+
+
+def headline_tiles(catalogue: Catalogue, today: date | None = None) -> list[Tile]:
+    """The Headlines page's tiles, built from `statuses()` and the publishable figures."""
+    from cohesion.status.manual import MANUAL_FILE_NAME
+
+    today = today or date.today()
+    return _tiles_cached(store_version(), file_key(config.CATALOGUE_PATH),
+                         file_key(config.data_dir() / MANUAL_FILE_NAME), today.isoformat(), catalogue)

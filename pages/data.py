@@ -5,6 +5,7 @@ import streamlit as st
 from cohesion import config, ui
 from cohesion.loaders.errors import DataFileError
 from cohesion.loaders.published import citations
+from cohesion.present import plain
 from cohesion.sources_view import download_frame, indicator_table, load_problems, not_loaded, sources_table
 
 ui.through_entry_point()
@@ -19,7 +20,7 @@ if catalogue is None:
     if catalogue is None:
         st.stop()
 
-observations = ui.observations()
+observations = ui.observations()  # publishable: small counts hidden, so the download below is safe
 manifest = ui.manifest()
 
 if manifest is None:
@@ -30,14 +31,16 @@ else:
                 f"{len(catalogue.indicators)} indicators.")
 
 for source_id, status_word, source_problems in load_problems(manifest):
-    st.error(f"**{catalogue.source(source_id).title}** ({source_id}): {status_word}.\n\n"
-             + "\n".join(f"- {p}" for p in source_problems))
+    source = catalogue.source(source_id)
+    st.error(f"**{plain(source.title if source else source_id)}** ({plain(source_id)}): {plain(status_word)}.\n\n"
+             + "\n".join(f"- {plain(p)}" for p in source_problems))
 
 waiting = not_loaded(manifest)
 if waiting:
     with st.expander(f"{len(waiting)} sources have nothing loaded yet (not an error)"):
         for source_id, reason in waiting:
-            st.markdown(f"- **{catalogue.source(source_id).title}**: {reason}")
+            source = catalogue.source(source_id)
+            st.markdown(f"- **{plain(source.title if source else source_id)}**: {plain(reason)}")
         if config.reference_dir() is None:
             st.markdown(f"Publishers' files are read from the folder named by `{config.ENV_REFERENCE_DIR}`; "
                         "it is not set, so only the shipped table of published figures is loaded.")
@@ -54,7 +57,7 @@ st.caption("Each figure cites its publisher, publication, table or section, vint
 try:
     st.dataframe(citations(config.resolve_data_path("data:published_figures.csv")), hide_index=True, width="stretch")
 except (DataFileError, FileNotFoundError) as exc:
-    st.error(f"The published-figures table could not be read: {exc}")
+    st.error(f"The published-figures table could not be read: {plain(exc)}")
 
 st.header("Download")
 table = download_frame(observations, catalogue)

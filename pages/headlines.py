@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from cohesion import ui
+from cohesion import present, ui
 from cohesion.catalogue import CatalogueError
 from cohesion.status import view
 from cohesion.style import STATUS_STYLES
@@ -37,7 +37,7 @@ def _board_pack_section() -> None:
     if "board_pack" in st.session_state:
         made_on, pdf, warnings = st.session_state["board_pack"]
         for warning in warnings:
-            st.warning(warning)
+            st.warning(view.md_escape(warning))
         st.download_button("Download board pack (PDF)", data=pdf, file_name=f"board-pack-{made_on}.pdf",
                            mime="application/pdf", icon=":material/download:", on_click="ignore")
 
@@ -45,43 +45,45 @@ def _board_pack_section() -> None:
 catalogue = ui.require_catalogue()
 today = date.today()
 bundle = ui.statuses(catalogue, today)
+tiles = ui.headline_tiles(catalogue, today)
+units = {i.id: i.unit for i in catalogue.indicators}
 
-st.title(f"{catalogue.place.name}: headline indicators")
+st.title(view.md_escape(f"{catalogue.place.name}: headline indicators"))
 st.markdown(
     "Each tile gives the latest figure, how it compares, and **why** it has its status. "
     "Grey means not assessed yet, and the tile says why."
 )
 st.markdown(" &nbsp; ".join(view.status_html(word) for word in STATUS_STYLES), unsafe_allow_html=True)
 for problem in bundle.problems:
-    st.warning(problem)
+    st.warning(view.md_escape(problem))
 
 counts: dict[str, int] = {}
-for tile in bundle.tiles:
+for tile in tiles:
     counts[tile.status] = counts.get(tile.status, 0) + 1
 st.markdown(view.md_escape(
-    f"{len(bundle.tiles)} headline indicators: " + ", ".join(f"{n} {word}" for word, n in counts.items())
+    f"{len(tiles)} headline indicators: " + ", ".join(f"{n} {word}" for word, n in counts.items())
 ))
 
-for start in range(0, len(bundle.tiles), TILES_PER_ROW):
+for start in range(0, len(tiles), TILES_PER_ROW):
     columns = st.columns(TILES_PER_ROW, gap="medium")
-    for column, tile in zip(columns, bundle.tiles[start:start + TILES_PER_ROW], strict=False):
+    for column, tile in zip(columns, tiles[start:start + TILES_PER_ROW], strict=False):
         with column, st.container(border=True, key=f"tile_{tile.indicator_id}"):
             st.markdown(f"#### {view.md_escape(tile.title)}")
             st.markdown(view.status_html(tile.status, tile.detail, large=True),
                         unsafe_allow_html=True)
-            label = f"Latest ({tile.period})" if tile.period and tile.value_text != "No data yet" else "Latest"
+            has_figure = tile.value_text != present.MISSING
+            label = view.md_escape(f"Latest ({tile.period})") if tile.period and has_figure else "Latest"
             not_comparable = bool(tile.change and tile.change.startswith("Not comparable"))
             st.metric(label, tile.value_text, delta=tile.change, delta_color="off",
                       delta_arrow="off" if not_comparable else "auto")
             if tile.missing_reason:
                 st.markdown(view.md_escape(tile.missing_reason))
-            chart = view.sparkline_chart(tile.points, next(i.unit for i in catalogue.headline_indicators()
-                                                           if i.id == tile.indicator_id))
+            chart = view.sparkline_chart(tile.points, units[tile.indicator_id])
             if chart is not None:
                 st.altair_chart(chart, width="stretch")
             st.markdown(view.md_escape(tile.sentence))
             if tile.stale:
-                st.warning(tile.stale, icon=":material/schedule:")
+                st.warning(view.md_escape(tile.stale), icon=":material/schedule:")
             if tile.commentary:
                 st.markdown(f"*Delivery Group:* {view.md_escape(tile.commentary)}")
             st.caption(view.md_escape(f"Source: {tile.source}. {tile.as_of}. Next release: {tile.next_release}"))

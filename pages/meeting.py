@@ -12,37 +12,28 @@ from datetime import date
 
 import streamlit as st
 
-from cohesion import config, ui
+from cohesion import ui
 from cohesion.meeting import actions as action_log
 from cohesion.meeting import diff, present, snapshot
-from cohesion.meeting.assess import Assessment, assess, indicator_line, priority_line
+from cohesion.meeting.assess import indicator_line, priority_line
+from cohesion.present import plain
 from cohesion.report.charts import meeting_chart_spec
 
 ui.through_entry_point()
 
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _assessment(version: str | None, catalogue_mtime: float, today_iso: str, _catalogue, _observations) -> Assessment:
-    # Keyed on the store version, the catalogue file's mtime and the day: statuses only change then.
-    return assess(_catalogue, _observations, today=date.fromisoformat(today_iso))
-
-
 catalogue = ui.require_catalogue()
-observations = ui.observations()
+observations = ui.observations()  # disclosure control applied by the read layer
 version = ui.store_version()
 today = date.today()
-try:
-    catalogue_mtime = config.CATALOGUE_PATH.stat().st_mtime
-except OSError:
-    catalogue_mtime = 0.0
-assessment = _assessment(version, catalogue_mtime, today.isoformat(), catalogue, observations)
+# The one status service, shared (and cached) with Headlines, Priorities and Trends.
+assessment = ui.statuses(catalogue, today)
 st.html(present.MEETING_CSS)
 
 agenda = catalogue.agenda()
 agenda_ids = [p.id for p in agenda]
 index, problem = present.resolve_position(agenda_ids, st.query_params.get("item"))
 if problem:
-    st.warning(problem)
+    st.warning(plain(problem))
 if not agenda:
     st.stop()
 
@@ -52,7 +43,7 @@ def _go(new_index: int) -> None:
 
 
 priority = agenda[index]
-st.title(f"Priority {priority.number}: {priority.title}")
+st.title(plain(f"Priority {priority.number}: {priority.title}"))
 
 # --- Navigation ---------------------------------------------------------------------------------
 prev_col, pick_col, next_col = st.columns([1, 3, 1], vertical_alignment="bottom")
@@ -70,7 +61,7 @@ snap_problems: list[str] = []
 before = snapshot.latest_snapshot(before=today, problems=snap_problems)
 with st.container(border=True):
     for message in snap_problems:
-        st.warning(message)
+        st.warning(plain(message))
     if before is None:
         st.subheader("Changed since the last meeting")
         st.info("No earlier meeting has been marked as held, so there is nothing to compare with yet. "
@@ -90,11 +81,11 @@ with st.container(border=True):
                 st.html(present.changes_html(others))
 
 # --- The priority: status, reason, indicators, key chart ---------------------------------------
-for notice in assessment.notices:
-    st.caption(notice)
+for notice in assessment.problems:
+    st.caption(plain(notice))
 line = priority_line(catalogue, assessment, priority.id)
 st.html(present.priority_header_html(line, index + 1, len(agenda)))
-st.caption(priority.summary)
+st.caption(plain(priority.summary))
 
 indicator_ids = [i.id for i in catalogue.indicators_for_priority(priority.id)]
 left, right = st.columns([1, 1], gap="large")
@@ -110,7 +101,7 @@ with right:
                           format_func=lambda i: titles[i], key=f"chart_pick_{priority.id}")
     spec = meeting_chart_spec(catalogue, observations, chosen, height=380)
     if spec is None:
-        st.info(f"{titles[chosen]}: no published figures for {catalogue.place.name} yet, so there is nothing to chart.")
+        st.info(f"{plain(titles[chosen])}: no published figures for {catalogue.place.name} yet, so there is nothing to chart.")
     else:
         st.vega_lite_chart(spec, width="stretch")
 
@@ -118,7 +109,7 @@ with right:
 st.subheader("Decisions and actions")
 log = action_log.read_actions()
 for message in log.problems:
-    st.warning(message)
+    st.warning(plain(message))
 recorded = log.for_priority(priority.id)
 if recorded:
     st.dataframe(
@@ -146,11 +137,11 @@ with st.form(f"action_form_{priority.id}", clear_on_submit=True):
             )
             action_log.append_action(record)
         except action_log.ActionError as exc:
-            st.error(f"Not saved: {exc}")
+            st.error(f"Not saved: {plain(exc)}")
         except OSError as exc:
             st.error(f"Not saved: could not write the action log ({exc.strerror or exc}).")
         else:
-            st.success(f"Saved: {record.kind} “{record.text[:80]}”.")
+            st.success(f"Saved: {record.kind} “{plain(record.text[:80])}”.")
             st.rerun()
 
 # --- Mark meeting as held -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from datetime import date
 
 import streamlit as st
 
-from cohesion import ui
+from cohesion import present, query, ui
 from cohesion.status import ROLL_UP_RULE_TEXT, view
 from cohesion.status.rollup import combine
 
@@ -51,19 +51,19 @@ if "dimension_filter" not in st.session_state:
 
 st.title("Strategy priorities")
 for problem in bundle.problems:
-    st.warning(problem)
+    st.warning(view.md_escape(problem))
 with st.expander("How a priority's status is worked out"):
     st.markdown(view.md_escape(ROLL_UP_RULE_TEXT))
 
 dimension = st.segmented_control(
     "Show indicators in dimension", dimension_ids, key="dimension_filter", required=True,
-    format_func=lambda d: "All dimensions" if d == ALL else catalogue.dimension(d).title,
+    format_func=lambda d: "All dimensions" if d == ALL else view.md_escape(catalogue.dimension(d).title),
     on_change=_sync_address, args=("dimension_filter", "dimension"),
 )
 in_dimension = [i for i in catalogue.indicators if dimension in (ALL, i.dimension)]
 
 st.subheader("The 10 priorities" if dimension == ALL else
-             f"The priorities, for {catalogue.dimension(dimension).title.lower()}")
+             view.md_escape(f"The priorities, for {catalogue.dimension(dimension).title.lower()}"))
 for p in ordered:
     ids = [i.id for i in in_dimension if p.id in i.priorities]
     result = bundle.priorities[p.id] if dimension == ALL else combine(p.id, ids, bundle.results)
@@ -100,8 +100,9 @@ for ind in shown:
         st.markdown(f"**{view.md_escape(ind.title)}**")
         st.markdown(view.status_html(r.status, view.pill_detail(r)), unsafe_allow_html=True)
         st.markdown(view.md_escape(r.sentence))
+        latest = query.latest(catalogue, ui.observations(), ind.id, with_value=True)
         st.caption(view.md_escape(f"Rule: {r.rule}. Dimension: {catalogue.dimension(ind.dimension).title}. "
-                                  f"Source: {catalogue.source(ind.source).publisher}."))
+                                  f"Source: {present.source_line(catalogue, latest, ind)}."))
         if r.commentary:
             who = ", ".join(x for x in (r.owner, r.assessed_on) if x)
             st.markdown(f"*Delivery Group commentary ({view.md_escape(who)}):* {view.md_escape(r.commentary)}")

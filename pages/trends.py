@@ -11,17 +11,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from cohesion import style, ui
+from cohesion import query, ui
+from cohesion.present import count_noun, plain, status_text
 from cohesion.trends import charts, downloads, hatecrime, spc, stats, takeaway
 
 ui.through_entry_point()
 
-MD_SPECIALS = "\\`*_{}[]<>()#+-.!|$~:"
-
-
-def md(text: object) -> str:
-    """Data or catalogue text made inert for st.markdown (no formatting, links or HTML)."""
-    return "".join("\\" + ch if ch in MD_SPECIALS else ch for ch in str(text))
+md = plain  # the presenter's one escaper: catalogue and data text shown literally
 
 
 def code(text: object) -> str:
@@ -34,29 +30,23 @@ def code(text: object) -> str:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _monthly(version: str | None, _observations: pd.DataFrame) -> pd.DataFrame:
+def _monthly(version: str | None, _catalogue) -> pd.DataFrame:
     # Keyed on the store version only: hashing the whole table on every rerun would be slow.
-    return hatecrime.monthly_rows(_observations)
+    # The control chart needs small months for its limits and hides them itself; a total that
+    # would reveal a hidden strand by subtraction is hidden here (secondary suppression).
+    return hatecrime.monthly_rows(query.publishable(ui.raw_observations(), _catalogue, hide_small=False))
 
 
-def _status_line(indicator, catalogue, observations) -> None:
-    try:  # the status engine is optional for this page
-        from cohesion.status.engine import assess_indicator
-    except ImportError:
-        return
-    try:
-        result = assess_indicator(indicator, catalogue, observations, today=date.today())
-    except Exception as exc:  # a status problem must not hide the chart
-        st.caption(f"Status could not be assessed ({type(exc).__name__}).")
-        return
-    s = style.style_for(result.status)
+def _status_line(indicator, catalogue) -> None:
+    # The one status service (cached in ui), so Trends says what Headlines and Priorities say.
+    result = ui.statuses(catalogue, date.today()).results[indicator.id]
     colour = {"Green": "green", "Amber": "orange", "Red": "red"}.get(result.status, "gray")
-    st.badge(f"{s.symbol} {s.label}", color=colour)
+    st.badge(plain(status_text(result.status)), color=colour)
     st.markdown(md(result.sentence))
 
 
 catalogue = ui.require_catalogue()
-observations = ui.observations()
+observations = ui.observations()  # disclosure control applied once, by the read layer
 threshold = catalogue.meeting.small_count_threshold
 
 st.title("Trends")
@@ -87,18 +77,17 @@ if st.query_params.get("indicator") != indicator_id:
     st.session_state["trends_link"] = indicator_id
 
 indicator = catalogue.indicator(indicator_id)
-source = downloads._source_or_none(catalogue, indicator.source)
-controlled = downloads.needs_disclosure_control(indicator, catalogue)
+source = catalogue.source(indicator.source)
+controlled = indicator.id in query.controlled_indicator_ids(catalogue)
 
-st.header(indicator.title)
+st.header(md(indicator.title))
 st.markdown(md(indicator.definition))
-_status_line(indicator, catalogue, observations)
+_status_line(indicator, catalogue)
 
 def draw_indicator() -> None:
     """The chart, takeaway, table, download, breakdowns and yearly counts of the chosen indicator."""
-    raw = hatecrime.with_month_ends(observations[observations["indicator_id"] == indicator.id])
-    # Police disclosure practice: small counts hidden on screen and in downloads.
-    rows = hatecrime.suppress_small_counts(raw, threshold) if controlled else raw
+    # Publishable rows (small counts already hidden by the read layer) for everything drawn.
+    rows = hatecrime.with_month_ends(query.indicator_rows(observations, indicator.id))
 
     if rows.empty:
         if indicator.unit == "assessment":
@@ -140,9 +129,7 @@ def draw_indicator() -> None:
         table_tab, download_tab = st.tabs(["Table", "Download"])
         with table_tab:
             table = downloads.table_view(rows, indicator, catalogue, primary_code=choice.primary_code)
-            fmt = {"%": "%.1f", "count": "localized"}.get(indicator.unit, "%.2f")
-            st.dataframe(table, hide_index=True, width="stretch",
-                         column_config={c: st.column_config.NumberColumn(format=fmt) for c in table.columns[3:6]})
+            st.dataframe(table, hide_index=True, width="stretch")
         with download_tab:
             st.download_button("Download CSV (with source, licence and period)",
                                downloads.to_csv_bytes(downloads.download_frame(rows, indicator, catalogue,
@@ -167,26 +154,22 @@ def draw_indicator() -> None:
         # ------------------------------------------------------------ hate crime measure
         if controlled:
             st.subheader("Reports per year and change on the previous year")
-            # From the unsuppressed rows: annual_summary applies its own (primary and secondary) suppression.
+            # Yearly totals are sums of months, so they start from the rows as loaded; annual_summary
+            # then hides small totals and totals that would reveal hidden months by subtraction.
+            raw = hatecrime.with_month_ends(query.indicator_rows(ui.raw_observations(), indicator.id))
             summary = hatecrime.annual_summary(hatecrime.local_rows(raw, choice.primary_code), threshold)
-            summary = summary.assign(_o=(summary["area_code"] != choice.primary_code).astype(int)) \
-                .sort_values("_o", kind="stable").drop(columns="_o")  # the place's own area first
+            if summary.empty:
+                st.info("No yearly totals can be worked out from the loaded figures yet.")
+                return
             headline_summary = summary[(summary["breakdown"] == "") & (summary["area_code"] == choice.primary_code)]
-            st.markdown(md(hatecrime.change_sentence(headline_summary)))
-            view = summary.assign(breakdown=summary["breakdown"].replace("", "All").str.replace("strand=", ""))
-            st.dataframe(view[["area_name", "breakdown", "period", "count", "change_pct", "rate_per_1k", "note"]].rename(
-                columns={"area_name": "Area", "breakdown": "Strand", "period": "Year", "count": "Count",
-                         "change_pct": "% change on previous year", "rate_per_1k": "Rate per 1,000 residents",
-                         "note": "Note"}),
-                hide_index=True, width="stretch",
-                column_config={"% change on previous year": st.column_config.NumberColumn(format="%.1f%%"),
-                               "Rate per 1,000 residents": st.column_config.NumberColumn(format="%.2f"),
-                               "Count": st.column_config.NumberColumn(format="localized")})
+            # The indicator's own noun: racially or religiously aggravated offences are not "hate crimes".
+            st.markdown(md(hatecrime.change_sentence(headline_summary, noun=count_noun(indicator))))
+            st.dataframe(hatecrime.summary_table(summary, choice.primary_code), hide_index=True, width="stretch")
 
 
 def draw_early_warning() -> None:
     """The control chart of monthly counts, or how to load the police export when there is none."""
-    monthly = _monthly(ui.store_version(), observations)
+    monthly = _monthly(ui.store_version(), catalogue)
     if monthly.empty:
         police = next((s for s in catalogue.sources if s.loader == "police_local_counts"), None)
         path = f"`{code(police.path)}`" if police and police.path else "the path set in the catalogue's police source"

@@ -46,3 +46,11 @@ def with_reference(reference_data: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     """Point the dashboard at the real publishers' files for this test."""
     monkeypatch.setenv(config.ENV_REFERENCE_DIR, str(reference_data))
     return reference_data
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch):
+    """Capture the bytes behind every st.download_button an AppTest run creates."""
+    from tests.pagetest import DownloadCapture
+
+    return DownloadCapture().install(monkeypatch)

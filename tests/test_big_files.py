@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cohesion.loaders.bench import generate_police_export
+from benchmarks.loaders import generate_police_export
 from cohesion.loaders.errors import DataFileError
 from cohesion.loaders.police_local import load_police_counts
 

@@ -14,12 +14,13 @@ from cohesion import store
 from cohesion.catalogue import load_catalogue
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting.actions import append_action, new_action, read_actions
-from cohesion.meeting.assess import assess, indicator_line
+from cohesion.meeting.assess import indicator_line
 from cohesion.meeting.snapshot import IndicatorState, Snapshot, save_snapshot, snapshots_dir
 from cohesion.report import build_board_pack
 from cohesion.report.cli import main as report_main
 from cohesion.report.layout import fonts
 from cohesion.report.pack import AUTHOR, build_current_pack
+from cohesion.status.service import assess
 
 TODAY = date(2026, 11, 25)
 
@@ -72,7 +73,7 @@ def test_pack_has_every_priority_title_headline_value_and_the_date(live, pack: b
     text = _text(pack)
     for priority in catalogue.priorities:
         assert f"Priority {priority.number}: {priority.title}" in text
-    assessment = assess(catalogue, observations, today=TODAY)
+    assessment = assess(catalogue, observations, None, TODAY)
     for indicator in catalogue.headline_indicators():
         line = indicator_line(catalogue, assessment, observations, indicator.id)
         assert indicator.title in text
@@ -152,3 +153,16 @@ def test_cli_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture) -> None:
         report_main(["--out", "x.pdf", "--today", "25/11/2026"])
     assert exit_info.value.code == 2
     assert "expected a date as YYYY-MM-DD, got '25/11/2026'" in capsys.readouterr().err
+
+
+def test_pack_dates_vintages_and_no_near_blank_page(live, pack: bytes) -> None:
+    reader = PdfReader(io.BytesIO(pack))
+    assert str(reader.metadata.get("/CreationDate", "")).startswith("D:20261125")  # the pack's date, not 2000
+    text = _text(pack)
+    assert "2027-01-31" in text  # the action's due date on one line, not broken mid-date
+    # Typed-in figures count as loaded vintages: the police news release has its figure and period.
+    cover = re.sub(r"\s+", " ", reader.pages[0].extract_text() + " " + reader.pages[1].extract_text())
+    assert re.search(r"Force news releases.*?2022/23 typed in from publications 1\b", cover), cover[:1500]
+    for number, page in enumerate(reader.pages, start=1):
+        body = page.extract_text().split("\n", 2)[-1]  # without the footer lines
+        assert len(body) > 300 or page.images, f"page {number} is nearly blank: {body[:200]!r}"

@@ -13,7 +13,7 @@ from cohesion.catalogue import validate_file
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting import present
 from cohesion.meeting import snapshot as snapshots
-from cohesion.meeting.assess import Assessment, format_value, indicator_line
+from cohesion.meeting.assess import Assessment, format_value
 from cohesion.meeting.diff import changes_for, diff_snapshots, summary_counts
 from cohesion.meeting.snapshot import IndicatorState, PriorityState, Snapshot, SnapshotError
 from cohesion.status.result import PriorityResult, StatusResult
@@ -118,18 +118,6 @@ def test_take_snapshot_uses_engine_results_and_flags(catalogue) -> None:
     assert set(snap.indicators) == {i.id for i in catalogue.indicators}
 
 
-def test_without_the_engine_latest_values_still_come_from_the_data(catalogue) -> None:
-    ind = catalogue.indicators[0]
-    obs = _observations(catalogue, ind.id, {"2023/24": 40.0, "2024/25": 42.5, "2025/26": None})
-    assessment = Assessment(engine_available=False, notices=["The status engine is not available in this build."])
-    snap = snapshots.take_snapshot(catalogue, assessment, obs, meeting_date=date(2026, 3, 12), store_version=None)
-    state = snap.indicators[ind.id]
-    assert (state.status, state.latest_value, state.latest_period) == ("Not assessed", 42.5, "2024/25")
-    line = indicator_line(catalogue, assessment, obs, ind.id)
-    assert line.value_text == "42.5%" and line.status == "Not assessed"
-    assert "status engine is not available" in line.sentence
-
-
 def test_changes_for_a_priority_only_name_its_indicators(catalogue) -> None:
     prio = catalogue.agenda()[0]
     mine = catalogue.indicators_for_priority(prio.id)[0].id
@@ -142,7 +130,7 @@ def test_changes_for_a_priority_only_name_its_indicators(catalogue) -> None:
 
 
 @pytest.mark.parametrize(("value", "unit", "shown"), [
-    (43.04, "%", "43.0%"), (2010.0, "count", "2,010"), (6.93, "mean score 0-10", "6.9 mean score 0-10"),
+    (43.04, "%", "43.0%"), (2010.0, "count", "2,010"), (6.93, "mean score (0-10)", "6.93 mean score (0-10)"),
     (None, "%", "no figure"), (float("nan"), "count", "no figure"),
 ])
 def test_format_value(value, unit, shown) -> None:

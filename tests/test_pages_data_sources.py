@@ -7,10 +7,11 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from cohesion import config
+from tests.pagetest import DASHBOARD, unescape
 
 
 def _app() -> AppTest:
-    return AppTest.from_file(str(Path(config.PROJECT_ROOT) / "dashboard.py"), default_timeout=60)
+    return AppTest.from_file(DASHBOARD, default_timeout=60)
 
 
 def test_data_sources_page_lists_sources_and_offers_download(isolated_data: Path) -> None:
@@ -33,7 +34,7 @@ def test_broken_published_table_is_reported_not_crashed(isolated_data: Path) -> 
     at = _app()
     at.switch_page("pages/data.py").run()
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(unescape(e.value) for e in at.error)
     assert "published_figures.csv, row 4, column 'area_code'" in errors
 
 

@@ -12,6 +12,7 @@ from cohesion.catalogue import load_catalogue
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting.actions import read_actions
 from cohesion.meeting.snapshot import IndicatorState, Snapshot, list_snapshots, load_snapshot, save_snapshot
+from tests.pagetest import html, run_page, unescape
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
@@ -22,22 +23,17 @@ def catalogue():
 
 
 def _run(item: str | None = None) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    if item is not None:
-        at.query_params["item"] = item
-    at.switch_page("pages/meeting.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page("pages/meeting.py", **({"item": item} if item is not None else {}))
 
 
 def _html(at: AppTest) -> str:
-    return " ".join(str(el.proto.body) for el in at.get("html"))
+    return html(at)
 
 
 def test_opens_on_the_first_agenda_item_with_status_and_indicators(isolated_data: Path, catalogue) -> None:
     at = _run()
     first = catalogue.agenda()[0]
-    assert at.title[0].value == f"Priority {first.number}: {first.title}"
+    assert unescape(at.title[0].value) == f"Priority {first.number}: {first.title}"
     body = _html(at)
     assert "Agenda item 1 of 10" in body
     for ind in catalogue.indicators_for_priority(first.id):
@@ -50,18 +46,18 @@ def test_opens_on_the_first_agenda_item_with_status_and_indicators(isolated_data
 def test_query_parameter_opens_that_priority_and_next_moves_on(isolated_data: Path, catalogue) -> None:
     agenda = catalogue.agenda()
     at = _run(agenda[2].id)
-    assert at.title[0].value == f"Priority {agenda[2].number}: {agenda[2].title}"
+    assert unescape(at.title[0].value) == f"Priority {agenda[2].number}: {agenda[2].title}"
     at.button[1].click().run()  # Next
     assert at.query_params["item"] == agenda[3].id
-    assert at.title[0].value == f"Priority {agenda[3].number}: {agenda[3].title}"
+    assert unescape(at.title[0].value) == f"Priority {agenda[3].number}: {agenda[3].title}"
     at.button[0].click().run()  # Previous
-    assert at.title[0].value == f"Priority {agenda[2].number}: {agenda[2].title}"
+    assert unescape(at.title[0].value) == f"Priority {agenda[2].number}: {agenda[2].title}"
 
 
 def test_unknown_item_says_so_and_shows_the_first(isolated_data: Path, catalogue) -> None:
     at = _run("no_such_priority")
-    assert "'no_such_priority' is not on the agenda" in at.warning[0].value
-    assert at.title[0].value.startswith(f"Priority {catalogue.agenda()[0].number}:")
+    assert "'no_such_priority' is not on the agenda" in unescape(at.warning[0].value)
+    assert unescape(at.title[0].value).startswith(f"Priority {catalogue.agenda()[0].number}:")
 
 
 def test_recording_an_action_appends_to_the_log_and_shows_it(isolated_data: Path, catalogue) -> None:
@@ -83,7 +79,7 @@ def test_an_action_without_owner_is_refused_with_the_field_named(isolated_data: 
     at = _run()
     at.text_area[0].input("Someone should do something")
     at.button(key="FormSubmitter:action_form_" + catalogue.agenda()[0].id + "-Save to the action log").click().run()
-    assert "owner: an action needs an owner" in at.error[0].value
+    assert "owner: an action needs an owner" in unescape(at.error[0].value)
     assert read_actions().actions == []
 
 

@@ -9,19 +9,16 @@ from streamlit.testing.v1 import AppTest
 
 from cohesion.catalogue import load_catalogue
 from cohesion.config import CATALOGUE_PATH
+from cohesion.present import plain
 from cohesion.style import STATUS_STYLES
+from tests.pagetest import run_page, unescape
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 WORDS = tuple(f"{s.symbol} {s.label}" for s in STATUS_STYLES.values()) + ("↑ Higher", "↔ Similar", "↓ Lower")
 
 
 def run(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(page, **params)
 
 
 def texts(at: AppTest) -> list[str]:
@@ -35,12 +32,12 @@ def test_headlines_shows_every_headline_tile_with_status(isolated_data):
     headline = catalogue.headline_indicators()
     assert len(at.metric) == len(headline)
     for ind in headline:
-        assert any(ind.title.replace("(", "\\(").replace(")", "\\)") in t for t in shown), ind.title
+        assert any(plain(ind.title) in t for t in shown), ind.title
     pills = [t for t in shown if any(w in t for w in WORDS) and 'font-size:1.35rem;font-weight:600' in t]
     assert len(pills) == len(headline)
-    # No data is "No data yet", never a zero.
+    # No data is "no figure", never a zero.
     assert all(m.value != "0" for m in at.metric)
-    assert any(m.value == "No data yet" for m in at.metric)
+    assert any(m.value == "no figure" for m in at.metric)
 
 
 def test_headlines_with_real_files_shows_the_cls_figure(isolated_data, with_reference):
@@ -91,7 +88,7 @@ def test_bad_manual_file_is_a_message_not_a_crash(isolated_data):
         encoding="utf-8")
     for page in ("pages/headlines.py", "pages/priorities.py"):
         at = run(page)
-        assert any("row 2, column 'status'" in w.value for w in at.warning)
+        assert any("row 2, column 'status'" in unescape(w.value) for w in at.warning)
 
 
 @pytest.mark.parametrize("page", ["pages/headlines.py", "pages/priorities.py"])

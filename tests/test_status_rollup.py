@@ -57,7 +57,7 @@ def test_nothing_assessed_is_grey_not_green():
     res = {"a": result("a", "Grey", "no_data"), "b": result("b", "Similar"), "c": result("c", "Grey", "stale")}
     p = combine("p", ["a", "b", "c"], res)
     assert (p.status, p.score, p.assessed, p.any_red) == ("Grey", None, 0, False)
-    assert p.sentence == "Grey: none of its 3 indicators can be assessed yet (1 no data, 1 direction only, 1 stale)."
+    assert p.sentence == "Grey: none of its 3 indicators can be assessed yet (1 no data yet, 1 direction only, 1 stale)."
 
 
 def test_roll_up_priorities_dimensions_and_grid():
@@ -144,7 +144,7 @@ def test_status_html_escapes_every_dynamic_value():
 
 def test_md_escape_neutralises_markdown_and_html():
     assert md_escape("<script>x</script> [link](javascript:1)") == \
-        "\\<script\\>x\\</script\\> \\[link\\]\\(javascript:1\\)"
+        "\\<script\\>x\\<\\/script\\> \\[link\\]\\(javascript\\:1\\)"
 
 
 def test_tiles_for_catalogue_title_with_script_and_missing_data():
@@ -154,7 +154,7 @@ def test_tiles_for_catalogue_title_with_script_and_missing_data():
 
     res = assess_all(cat, tidy.empty_frame(), today=date(2025, 1, 1))
     (tile,) = build_tiles(cat, res, tidy.empty_frame(), date(2025, 1, 1))
-    assert tile.value_text == "No data yet" and tile.status == "Grey" and tile.change is None
+    assert tile.value_text == "no figure" and tile.status == "Grey" and tile.change is None
     assert tile.as_of == "No data loaded yet" and tile.stale is None
     assert "<script>" not in md_escape(tile.title)
 

@@ -139,6 +139,7 @@ def test_benchmark_without_comparator_or_interval_is_grey_saying_why():
     obs = pd.concat([rows("xx", [("2024/25", 57.7)]), rows("xx", [("2024/25", 60.0)], area="E92000001")])
     no_ci = assess_indicator(cat.indicator("xx"), cat, obs, today=TODAY)
     assert no_ci.status == "Grey" and "no published confidence interval" in no_ci.sentence
+    assert no_ci.grey_reason == "no_interval"
 
 
 def test_benchmark_previous_period_and_no_data():
@@ -298,6 +299,6 @@ def test_manual_status_current_and_stale(tmp_path):
 
 
 def test_format_value_never_shows_missing_as_zero():
-    assert format_value(float("nan"), "%") == "No data yet"
+    assert format_value(float("nan"), "%") == "no figure"
     assert format_value(1570.0, "count") == "1,570"
     assert format_value(7.39, "mean score (0-10)") == "7.39 mean score (0-10)"

@@ -19,7 +19,7 @@ def indicator(unit="%", target=None, **kw) -> Indicator:
                      target=target or Target(reason="none set"), status={"rule": "target"}, **kw)
 
 
-def catalogue(publisher="Test Council", disclosure_control=False) -> Catalogue:
+def catalogue(publisher="Test Council", disclosure_control=False, unit="%") -> Catalogue:
     return Catalogue.model_validate({
         "schema_version": 1,
         "place": {"name": "Testtown", "code": PLACE, "police_force": {"name": "Testshire", "code": "force:testshire"},
@@ -32,7 +32,7 @@ def catalogue(publisher="Test Council", disclosure_control=False) -> Catalogue:
                      "attribution": "Test attribution", "cadence": "annual", "loader": "none",
                      "disclosure_control": disclosure_control,
                      "url": "https://example.org/survey"}],
-        "indicators": [indicator().model_dump()],
+        "indicators": [indicator(unit=unit).model_dump()],
     })
 
 
@@ -216,13 +216,15 @@ def test_police_counts_are_suppressed_in_downloads():
                                         "value": [7, 25], "numerator": [7, 25], "unit": "count",
                                         "source_id": "survey"}))
     ind = indicator(unit="count")
-    out = downloads.download_frame(counts, ind, catalogue(publisher="Testshire Police", disclosure_control=True))
+    # The catalogue's unit decides what is a count (the row's unit text is not trusted).
+    out = downloads.download_frame(counts, ind, catalogue(publisher="Testshire Police", disclosure_control=True,
+                                                          unit="count"))
     ward_a = out[out["area_code"] == "E05000001"].iloc[0]
     assert np.isnan(ward_a["value"]) and np.isnan(ward_a["numerator"])
     assert ward_a["status_note"].startswith("suppressed: fewer than 10")
     assert out[out["area_code"] == "E05000002"]["value"].iloc[0] == 25
     # A count that is not about crime (a register of spaces) is not suppressed.
-    assert downloads.download_frame(counts, ind, catalogue())["value"].notna().all()
+    assert downloads.download_frame(counts, ind, catalogue(unit="count"))["value"].notna().all()
 
 
 @pytest.mark.parametrize("unit,expected", [("%", ".1f"), ("count", ",.0f"), ("mean score (0-10)", ".2f")])
@@ -234,7 +236,7 @@ def test_takeaway_names_a_score_unit_once():
     rows = frame().assign(unit="mean score (0-10)")
     rows["value"] = rows["value"] / 10
     text = takeaway.trend_takeaway(rows, indicator(unit="mean score (0-10)"), primary_code=PLACE)
-    assert text.startswith("Testtown: 6.40 (mean score, 0-10) in 2023/24")
+    assert text.startswith("Testtown: 6.40 mean score (0-10) in 2023/24")
     assert text.count("mean score") == 1
 
 

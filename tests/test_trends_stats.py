@@ -231,7 +231,7 @@ def test_monthly_counts_sum_to_financial_years_with_change_and_rate():
     assert latest["count"] == 300 and latest["previous_count"] == 240
     assert latest["change_pct"] == pytest.approx(25.0)
     assert latest["rate_per_1k"] == pytest.approx(25.0)  # 300 / 12,000 * 1,000
-    assert hatecrime.change_sentence(summary) == (
+    assert hatecrime.change_sentence(summary, noun="hate crimes") == (
         "Ward A: 300 hate crimes in 2024/25, up 25.0% on 2023/24 (240); 25.00 per 1,000 residents.")
 
 

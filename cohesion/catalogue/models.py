@@ -14,6 +14,31 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", min_length=2, max_length=64)]
 
+# Units: a controlled vocabulary, so no code has to guess from free text whether a figure is a
+# count (disclosure control, thousands separators), a percentage (points, one decimal) or a score.
+# Each unit maps to its kind; `unit_kind()` is the only way code asks. Add a unit here, not a
+# word list elsewhere.
+UNIT_KINDS: dict[str, str] = {
+    "%": "percent",
+    "count": "count",
+    "rate per 1,000": "rate",
+    "rate per 100,000": "rate",
+    "mean score (0-10)": "score",
+    "score": "score",
+    "assessment": "assessment",
+}
+Unit = Literal["%", "count", "rate per 1,000", "rate per 100,000", "mean score (0-10)", "score", "assessment"]
+
+
+def unit_kind(unit: str) -> str:
+    """'percent', 'count', 'rate', 'score' or 'assessment' for a catalogue unit ('other' if unknown)."""
+    return UNIT_KINDS.get(str(unit or "").strip(), "other")
+
+
+def is_count_unit(unit: str) -> bool:
+    """True for counts of events: the only figures subject to small-count disclosure control."""
+    return unit_kind(unit) == "count"
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -64,7 +89,8 @@ class Source(Strict):
     id: Slug
     publisher: str
     title: str
-    url: str | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://[^\s<>\"'`]+$",
+                            description="public web address; the only text the dashboard turns into a link")
     licence: str
     attribution: str
     cadence: Cadence
@@ -140,7 +166,9 @@ class Indicator(Strict):
         default_factory=list,
         description="other measure keys whose rows for other areas (England, region) are comparators",
     )
-    unit: str
+    unit: Unit
+    count_noun: str | None = Field(
+        default=None, description="for counts: what is counted, plural, as sentences say it ('hate crimes')")
     polarity: Polarity
     polarity_reason: str | None = None
     target: Target
@@ -174,16 +202,29 @@ class Catalogue(Strict):
 
     # Lookups used everywhere; cheap because the catalogue is small.
     def indicator(self, indicator_id: str) -> Indicator:
-        return next(i for i in self.indicators if i.id == indicator_id)
+        """The indicator with this id; a clear KeyError naming the id when there is none."""
+        found = next((i for i in self.indicators if i.id == indicator_id), None)
+        if found is None:
+            raise KeyError(f"no indicator with id '{indicator_id}' in the catalogue")
+        return found
 
-    def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
+    def source(self, source_id: str) -> Source | None:
+        """The source with this id, or None (callers say what is missing instead of crashing)."""
+        return next((s for s in self.sources if s.id == source_id), None)
 
     def dimension(self, dimension_id: str) -> Dimension:
-        return next(d for d in self.dimensions if d.id == dimension_id)
+        """The dimension with this id; a clear KeyError naming the id when there is none."""
+        found = next((d for d in self.dimensions if d.id == dimension_id), None)
+        if found is None:
+            raise KeyError(f"no dimension with id '{dimension_id}' in the catalogue")
+        return found
 
     def priority(self, priority_id: str) -> Priority:
-        return next(p for p in self.priorities if p.id == priority_id)
+        """The priority with this id; a clear KeyError naming the id when there is none."""
+        found = next((p for p in self.priorities if p.id == priority_id), None)
+        if found is None:
+            raise KeyError(f"no priority with id '{priority_id}' in the catalogue")
+        return found
 
     def comparator(self, comparator_id: str) -> Comparator | None:
         return next((c for c in self.place.comparators if c.id == comparator_id), None)

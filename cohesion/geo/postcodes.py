@@ -6,7 +6,7 @@ shape check only (outward code, digit, two letters); whether the postcode exists
 the lookup built from OS Code-Point Open (or the ONS Postcode Directory).
 
 Everything works on whole pandas Series: geocoding 100,000 postcodes is one regex pass and one
-index lookup (see `cohesion.geo.bench`).
+index lookup (see `benchmarks/geo.py`).
 """
 
 from __future__ import annotations

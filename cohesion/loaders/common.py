@@ -6,8 +6,8 @@ commas, and missing values written as markers (`N/A`, `[x]`, `na`). These helper
 loader to the same rules: find the header by its content (never a fixed row number), match
 columns by name, and turn any non-numeric cell into "missing, with the publisher's reason".
 
-The Wilson score interval lives here too, because more than one survey loader needs a
-confidence interval for a proportion computed from counts.
+The Wilson score interval lives here too: a loader that computes a proportion from counts (today
+the council's wellbeing survey export) gives it the interval by the same tested formula.
 """
 
 from __future__ import annotations

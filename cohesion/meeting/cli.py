@@ -13,18 +13,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from cohesion import config, store
+from cohesion import config, query, store
 from cohesion.catalogue import Catalogue, CatalogueError, load_catalogue
 from cohesion.meeting.actions import log_path, read_actions
-from cohesion.meeting.assess import assess
 from cohesion.meeting.diff import diff_snapshots
 from cohesion.meeting.snapshot import latest_snapshot, save_snapshot, take_snapshot
+from cohesion.status.service import assess_current
 
 
 def load_current(catalogue_path: Path | None = None) -> tuple[Catalogue, pd.DataFrame, store.Manifest | None]:
     """The catalogue, the live observations and the store manifest (CatalogueError if invalid)."""
     catalogue = load_catalogue(catalogue_path or config.CATALOGUE_PATH)
-    return catalogue, store.read_observations(), store.read_manifest()
+    return catalogue, query.current(catalogue), query.manifest()
 
 
 def parse_day(text: str) -> date:
@@ -35,8 +35,8 @@ def parse_day(text: str) -> date:
 
 
 def _held(catalogue: Catalogue, observations: pd.DataFrame, day: date) -> int:
-    assessment = assess(catalogue, observations, today=day)
-    snap = take_snapshot(catalogue, assessment, observations, meeting_date=day, store_version=store.current_version())
+    assessment = assess_current(catalogue, day, observations=observations)
+    snap = take_snapshot(catalogue, assessment, observations, meeting_date=day, store_version=query.store_version())
     path = save_snapshot(snap)
     for notice in assessment.notices:
         print(f"note: {notice}")
@@ -53,8 +53,8 @@ def _diff(catalogue: Catalogue, observations: pd.DataFrame, day: date) -> int:
     if before is None:
         print("No meeting has been marked as held before today, so there is nothing to compare with.")
         return 0
-    assessment = assess(catalogue, observations, today=day)
-    now = take_snapshot(catalogue, assessment, observations, meeting_date=day, store_version=store.current_version())
+    assessment = assess_current(catalogue, day, observations=observations)
+    now = take_snapshot(catalogue, assessment, observations, meeting_date=day, store_version=query.store_version())
     changes = diff_snapshots(before, now, catalogue)
     print(f"Changed since the meeting on {before.meeting_date}: {len(changes)} change(s)")
     for change in changes:

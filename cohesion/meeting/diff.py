@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cohesion.catalogue.models import Catalogue
-from cohesion.meeting.assess import format_value
 from cohesion.meeting.snapshot import IndicatorState, Snapshot
-from cohesion.style import style_for
+from cohesion.present import format_value, status_text
 
 # Order the panel lists changes in: verdicts first, then the evidence behind them.
 KIND_ORDER = ("priority_status", "indicator_status", "new_data", "revised_data", "new_flag", "added")
@@ -42,9 +41,8 @@ class Change:
 
 
 def _status_text(status: str) -> str:
-    style = style_for(status)
     # Statuses that are not RAG/direction words (e.g. "Not assessed") are shown as they are.
-    return f"{style.symbol} {status}" if style.label == status else status
+    return status_text(status)
 
 
 def _same_value(a: float | None, b: float | None) -> bool:

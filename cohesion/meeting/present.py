@@ -12,10 +12,10 @@ from html import escape
 
 import pandas as pd
 
+from cohesion import present
 from cohesion.catalogue.models import Catalogue
 from cohesion.meeting.assess import IndicatorLine, PriorityLine, headline_series
 from cohesion.meeting.diff import Change
-from cohesion.style import style_for
 
 # Projector type: sizes in rem so browser zoom still works. Static text, no data inside.
 MEETING_CSS = """
@@ -67,11 +67,8 @@ def key_indicator(catalogue: Catalogue, observations: pd.DataFrame, priority_id:
 
 
 def status_badge_html(status: str) -> str:
-    """A coloured badge with the status symbol and word (e.g. `✔ Green`)."""
-    style = style_for(status)
-    label = f"{style.symbol} {status}" if style.label == status else status
-    colour = style.colour if style.label == status else style_for("Grey").colour
-    return f'<span class="status-badge" style="background:{escape(colour)}">{escape(label)}</span>'
+    """A coloured badge with the status symbol and word (e.g. `✔ Green`): the presenter's one badge."""
+    return present.status_badge_html(status, sized=False)
 
 
 def priority_header_html(line: PriorityLine, position: int, total: int) -> str:

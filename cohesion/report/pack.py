@@ -19,15 +19,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Image, KeepTogether, PageBreak, SimpleDocTemplate, Spacer
 
-from cohesion import config, store, tidy
+from cohesion import config, query, tidy
 from cohesion.catalogue import load_catalogue
 from cohesion.catalogue.models import Catalogue
 from cohesion.meeting.actions import Action, read_actions
-from cohesion.meeting.assess import Assessment, assess, headline_series, indicator_line, priority_line
+from cohesion.meeting.assess import Assessment, headline_series, indicator_line, priority_line
 from cohesion.meeting.diff import Change, changes_for, diff_snapshots
 from cohesion.meeting.snapshot import latest_snapshot, take_snapshot
+from cohesion.present import source_line
 from cohesion.report import charts
 from cohesion.report.layout import PAGE_MARGIN, Bookmark, data_table, fonts, footer, para, rich, status_label, styles
+from cohesion.status.service import assess, assess_current
 from cohesion.store import Manifest
 from cohesion.style import STATUS_STYLES
 
@@ -41,11 +43,12 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
                      changes: Sequence[Change] | None = None) -> bytes:
     """The whole pack as PDF bytes.
 
-    `assessment` defaults to running the status engine for `today`; `actions` are the recorded
-    decisions and actions (none when not given); `changes` the diff since the last meeting, shown
-    per priority when given.
+    `assessment` defaults to the status service for `today` (no manual statuses); `actions` are the
+    recorded decisions and actions (none when not given); `changes` the diff since the last
+    meeting, shown per priority when given. `observations` go through disclosure control here.
     """
-    assessment = assessment or assess(catalogue, observations, today=today)
+    observations = query.publishable(observations, catalogue)
+    assessment = assessment or assess(catalogue, observations, None, today)
     actions = list(actions or [])
     buffer = io.BytesIO()
     place = catalogue.place.name
@@ -58,7 +61,7 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
         invariant=True,  # same inputs, same bytes: packs can be compared and cached
     )
     story: list = []
-    story += _cover(catalogue, manifest, assessment, today)
+    story += _cover(catalogue, manifest, assessment, today, observations)
     story += _headlines(catalogue, observations, assessment)
     story += _priorities_table(catalogue, assessment)
     png_cache = charts.render_key_charts(catalogue, observations, [i.id for i in catalogue.indicators])
@@ -67,7 +70,12 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
                                    list(changes) if changes is not None else None, png_cache)
     story += _sources(catalogue)
     on_page = footer(f"{place} Community Cohesion Strategy board pack · generated {today.isoformat()}")
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+
+    def first_page(canvas, document) -> None:
+        _date_the_pdf(canvas, today)
+        on_page(canvas, document)
+
+    doc.build(story, onFirstPage=first_page, onLaterPages=on_page)
     return buffer.getvalue()
 
 
@@ -78,25 +86,68 @@ def build_current_pack(*, today: date) -> tuple[bytes, list[str]]:
     catalogue is invalid (the caller shows its problems).
     """
     catalogue = load_catalogue(config.CATALOGUE_PATH)
-    observations, manifest = store.read_observations(), store.read_manifest()
+    observations, manifest = query.current(catalogue), query.manifest()
     warnings: list[str] = []
     if manifest is None:
         warnings.append("No data store yet (run `python -m cohesion refresh`); the pack shows no figures.")
     log = read_actions()
     warnings += log.problems
-    assessment = assess(catalogue, observations, today=today)
+    assessment = assess_current(catalogue, today, observations=observations)
+    warnings += assessment.problems
     before = latest_snapshot(before=today, problems=warnings)
     changes = None
     if before is not None:
         now = take_snapshot(catalogue, assessment, observations, meeting_date=today,
-                            store_version=store.current_version())
+                            store_version=query.store_version())
         changes = diff_snapshots(before, now, catalogue)
     pdf = build_board_pack(catalogue, observations, manifest, today=today, actions=log.actions,
                            assessment=assessment, changes=changes)
     return pdf, warnings
 
 
-def _cover(catalogue: Catalogue, manifest: Manifest | None, assessment: Assessment, today: date) -> list:
+def _date_the_pdf(canvas, today: date) -> None:
+    """The PDF's creation date is the pack's date (midnight UTC), not reportlab's invariant 1 Jan 2000.
+
+    Invariant mode is kept (same inputs, same bytes); only its fixed timestamp is replaced.
+    """
+    import calendar
+
+    from reportlab.lib.utils import TimeStamp
+
+    stamp = TimeStamp(invariant=True)
+    stamp.t = calendar.timegm(today.timetuple())
+    stamp.lt = (today.year, today.month, today.day, 0, 0, 0, today.weekday(), today.timetuple().tm_yday, 0)
+    stamp.YMDhms = stamp.lt[:6]
+    canvas._doc._timeStamp = stamp
+
+
+def source_vintages(catalogue: Catalogue, manifest: Manifest | None, observations: pd.DataFrame) -> list[list[str]]:
+    """Cover rows: source, publisher, latest period, how it got here, figures in the store.
+
+    Counts the figures actually in the store per source, so typed-in figures (published tables,
+    news releases) count even though their source has no loader of its own.
+    """
+    by_source = {sid: rows for sid, rows in observations.groupby("source_id")} if not observations.empty else {}
+    rows = []
+    for source in catalogue.sources:
+        report = manifest.sources.get(source.id) if manifest else None
+        figures = by_source.get(source.id)
+        periods = sorted(set(figures["period"].astype(str)), key=lambda p: (tidy.period_end(p) or date.min, p)) \
+            if figures is not None else list(report.periods if report else [])
+        latest = periods[-1] if periods else "none loaded"
+        count = 0 if figures is None else int(len(figures))
+        if count and (report is None or report.status in ("no_loader", "not_configured", "no_file")):
+            state = "typed in from publications"
+        elif report is not None:
+            state = report.status.replace("_", " ")
+        else:
+            state = "not in this store"
+        rows.append([source.title, source.publisher, latest, state, f"{count:,}"])
+    return rows
+
+
+def _cover(catalogue: Catalogue, manifest: Manifest | None, assessment: Assessment, today: date,
+           observations: pd.DataFrame | None = None) -> list:
     st = styles()
     out: list = [
         Bookmark("Cover and data vintages", "cover"),
@@ -109,23 +160,16 @@ def _cover(catalogue: Catalogue, manifest: Manifest | None, assessment: Assessme
         Spacer(1, 6 * mm),
         para("Data vintages", st["h2"]),
     ]
-    for notice in assessment.notices:
+    for notice in assessment.problems:
         out.insert(4, para(f"Note: {notice}", st["body"]))
     if manifest is None:
         out.append(para("No data store yet: run `python -m cohesion refresh` to load the sources.", st["body"]))
     else:
         out.append(para(f"Data store version {manifest.version}, built {manifest.created[:16].replace('T', ' ')}.",
                         st["small"]))
-        rows = []
-        for source in catalogue.sources:
-            report = manifest.sources.get(source.id)
-            periods = sorted(report.periods, key=lambda p: (tidy.period_end(p) or date.min, p)) if report else []
-            latest = periods[-1] if periods else "none"
-            state = report.status.replace("_", " ") if report else "not in this store"
-            loaded = report.loaded_at[:10] if report and report.loaded_at else ""
-            rows.append([source.title, source.publisher, latest, state, loaded])
-        widths = [w * CONTENT_WIDTH for w in (0.34, 0.22, 0.13, 0.15, 0.16)]
-        out.append(data_table(["Source", "Publisher", "Latest period", "Load status", "Loaded"], rows, widths))
+        rows = source_vintages(catalogue, manifest, observations if observations is not None else pd.DataFrame())
+        widths = [w * CONTENT_WIDTH for w in (0.36, 0.22, 0.13, 0.17, 0.12)]
+        out.append(data_table(["Source", "Publisher", "Latest period", "How loaded", "Figures"], rows, widths))
     out += [Spacer(1, 6 * mm), para("How to read a status", st["h2"])]
     legend = [[status_label(name), s.meaning] for name, s in STATUS_STYLES.items()]
     out.append(data_table(["Status", "Meaning"], legend, [0.2 * CONTENT_WIDTH, 0.8 * CONTENT_WIDTH],
@@ -194,8 +238,9 @@ def _chart_block(catalogue: Catalogue, observations: pd.DataFrame, ind_id: str,
     rows = headline_series(catalogue, observations, ind_id)
     periods = rows[rows["value"].notna()]["period"].tolist()
     span = f"{periods[0]} to {periods[-1]}" if len(periods) > 1 else (periods[0] if periods else "")
-    source = next((s for s in catalogue.sources if s.id == ind.source), None)
-    cite = f"{source.publisher}, {source.title}" if source else ind.source
+    # The chart's figures may come from several sources; cite the latest figure's own source.
+    latest = rows[rows["value"].notna()].iloc[-1] if rows["value"].notna().any() else None
+    cite = source_line(catalogue, latest, ind)
     return [KeepTogether([
         para(ind.title, st["cell_bold"]), image,
         para(f"Source: {cite}. {catalogue.place.name} figures: {span or 'none'}. Unit: {ind.unit}. "
@@ -232,13 +277,21 @@ def _priority_section(catalogue: Catalogue, observations: pd.DataFrame, assessme
         rows = [[a.recorded_at[:10], a.kind, a.text + (f" (indicator: {titles.get(a.indicator_id, a.indicator_id)})"
                                                        if a.indicator_id else ""), a.owner or "", a.due or ""]
                 for a in mine_actions]
+        # Date columns wide enough for "2026-11-30" on one line (a narrower one broke it mid-date).
         out.append(data_table(["Recorded", "Kind", "What", "Owner", "Due"], rows,
-                              [w * CONTENT_WIDTH for w in (0.12, 0.1, 0.5, 0.16, 0.12)]))
+                              [w * CONTENT_WIDTH for w in (0.15, 0.1, 0.44, 0.16, 0.15)]))
     else:
         out.append(para("None recorded.", st["body"]))
     out.append(para("Charts", st["h2"]))
+    # Indicators without figures are named once, before the charts: one line each after the last
+    # chart used to spill onto an almost empty page.
+    uncharted = [catalogue.indicator(i).title for i in ind_ids if png_cache.get(i) is None]
+    if uncharted:
+        out += [para("No published figures to chart yet: " + "; ".join(uncharted) + ".", st["small"]),
+                Spacer(1, 3 * mm)]
     for ind_id in ind_ids:
-        out += _chart_block(catalogue, observations, ind_id, png_cache)
+        if png_cache.get(ind_id) is not None:
+            out += _chart_block(catalogue, observations, ind_id, png_cache)
     return out
 
 

@@ -13,10 +13,10 @@ import sys
 from datetime import date
 from typing import Any
 
-from cohesion import config, store
+from cohesion import config, query
 from cohesion.catalogue import CatalogueError, load_catalogue
-from cohesion.status.manual import MANUAL_FILE_NAME
-from cohesion.status.view import compute_statuses
+from cohesion.present import grey_reason_text
+from cohesion.status.service import assess_current
 from cohesion.style import style_for
 
 
@@ -30,14 +30,15 @@ def _today(text: str) -> date:
 def build_report(today: date) -> tuple[dict[str, Any], list[str]]:
     """Everything the command prints, as plain data, and any warnings (e.g. a bad manual file)."""
     catalogue = load_catalogue(config.CATALOGUE_PATH)
-    # The same computation the pages draw, so the command and the screen never disagree.
-    bundle = compute_statuses(catalogue, store.read_observations(), config.data_dir() / MANUAL_FILE_NAME, today)
+    # The one status service the pages use, so the command and the screen never disagree.
+    bundle = assess_current(catalogue, today)
     results, priorities, grid, warnings = bundle.results, bundle.priorities, bundle.grid, bundle.problems
     report = {
         "today": today.isoformat(),
         "place": catalogue.place.name,
-        "store_version": store.current_version(),
-        "indicators": {k: v.to_dict() for k, v in results.items()},
+        "store_version": query.store_version(),
+        "indicators": {k: {**v.to_dict(), "grey_reason_text": grey_reason_text(v.grey_reason) if v.status == "Grey"
+                           else None} for k, v in results.items()},
         "priorities": {k: v.to_dict() for k, v in priorities.items()},
         "dimensions": {k: v.to_dict() for k, v in bundle.dimensions.items()},
         "grid": grid.to_dict(orient="records"),

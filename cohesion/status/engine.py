@@ -1,6 +1,7 @@
-"""Pick each indicator's series and comparator from the store and apply its catalogue rule.
+"""Apply each indicator's catalogue rule to its series (picked by the read layer, `cohesion.query`).
 
-The place's own series is the headline rows (empty `breakdown`) whose area is, in order of
+Callers should use `cohesion.status.service.assess`, which also applies disclosure control,
+manual statuses and the roll-ups. The place's own series is the headline rows (empty `breakdown`) whose area is, in order of
 preference, the place's local authority code, its police force code, or its community safety
 partnership code (hate crime is published by police force area). Comparators are the rows whose
 area_code equals a place comparator's `code` for the same period.
@@ -13,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from cohesion import query
 from cohesion.catalogue.models import (
     BenchmarkRule,
     Catalogue,
@@ -26,64 +28,23 @@ from cohesion.status import rules
 from cohesion.status.manual import latest_entry
 from cohesion.status.result import StatusResult
 
-
-def place_codes(catalogue: Catalogue) -> list[str]:
-    """The codes that can stand for the place, most specific first (authority, force, partnership)."""
-    place = catalogue.place
-    codes = [place.code, place.police_force.code]
-    if place.community_safety_partnership is not None:
-        codes.append(place.community_safety_partnership.code)
-    return [c for c in codes if c]
-
-
-def headline_area(catalogue: Catalogue, frame: pd.DataFrame) -> str | None:
-    """The area code to read the place's series from: authority, else force, else partnership.
-
-    `frame` is one indicator's rows; returns None when none of the place's codes appear in it.
-    """
-    if frame.empty:
-        return None
-    present = set(frame["area_code"].unique())
-    return next((code for code in place_codes(catalogue) if code in present), None)
-
-
-def _headline(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["breakdown"].fillna("") == ""]
-
-
-def place_series(catalogue: Catalogue, rows: pd.DataFrame) -> pd.DataFrame:
-    """One indicator's headline series for the place, oldest period first, one row per period."""
-    rows = _headline(rows)
-    area = headline_area(catalogue, rows)
-    if area is None:
-        return rows.iloc[0:0]
-    series = rows[rows["area_code"] == area].sort_values("period_end", na_position="first", kind="stable")
-    return series.drop_duplicates("period", keep="last").reset_index(drop=True)
+# Series selection lives in the read layer; these names stay importable from here for callers.
+place_codes = query.place_codes
+headline_area = query.headline_area
+place_series = query.series_of
+comparator_rows = query.comparator_rows
 
 
 def latest_and_previous(observations: pd.DataFrame, indicator: Indicator | str,
                         area_code: str) -> tuple[pd.Series | None, pd.Series | None]:
     """The latest and the previous headline rows of an indicator for one area (None when absent)."""
     indicator_id = indicator if isinstance(indicator, str) else indicator.id
-    rows = _headline(observations)
-    rows = rows[(rows["indicator_id"] == indicator_id) & (rows["area_code"] == area_code)]
+    rows = query.indicator_rows(observations, indicator_id, headline_only=True)
+    rows = rows[rows["area_code"] == area_code]
     rows = rows.sort_values("period_end", na_position="first", kind="stable").drop_duplicates("period", keep="last")
     latest = rows.iloc[-1] if len(rows) >= 1 else None
     previous = rows.iloc[-2] if len(rows) >= 2 else None
     return latest, previous
-
-
-def comparator_rows(catalogue: Catalogue, rows: pd.DataFrame, comparator_id: str) -> tuple[pd.DataFrame, str | None]:
-    """Headline rows of one place comparator (by id) and its display name; empty if unknown."""
-    comp = catalogue.comparator(comparator_id)
-    if comp is None:
-        return rows.iloc[0:0], None
-    rows = _headline(rows)
-    if comp.code.startswith("peers:"):  # a peer group's median, computed from the authorities' rows
-        from cohesion.national.compare import peer_median_rows
-
-        return peer_median_rows(catalogue, rows, comp), comp.name
-    return rows[rows["area_code"] == comp.code].sort_values("period_end", kind="stable"), comp.name
 
 
 def _assess_rows(indicator: Indicator, catalogue: Catalogue, rows: pd.DataFrame, today: date,
@@ -134,14 +95,8 @@ def assess_all(catalogue: Catalogue, observations: pd.DataFrame, *, today: date,
     Observations are narrowed once (headline rows of the place and its comparators) and grouped
     by indicator, so this stays fast on a national-scale store.
     """
-    wanted = set(place_codes(catalogue)) | {c.code for c in catalogue.place.comparators}
-    if any(c.code.startswith("peers:") for c in catalogue.place.comparators):
-        from cohesion.national.compare import peer_codes_for
-
-        wanted |= peer_codes_for(catalogue)
-    narrow = observations[(observations["breakdown"].fillna("") == "") & observations["area_code"].isin(wanted)]
-    groups = dict(tuple(narrow.groupby("indicator_id", sort=False)))
-    empty = narrow.iloc[0:0]
+    groups = query.narrow(catalogue, observations)
+    empty = observations.iloc[0:0]
     return {ind.id: _safe(ind, catalogue, groups.get(ind.id, empty), today, manual) for ind in catalogue.indicators}
 
 
@@ -151,5 +106,5 @@ def _safe(indicator: Indicator, catalogue: Catalogue, rows: pd.DataFrame, today:
     try:
         return _assess_rows(indicator, catalogue, rows, today, manual)
     except (ValueError, TypeError, KeyError) as exc:
-        return rules.grey(indicator, str(getattr(indicator.status, "rule", "")), "no_data",
+        return rules.grey(indicator, str(getattr(indicator.status, "rule", "")), "error",
                           f"{indicator.title} could not be assessed ({type(exc).__name__}: {exc}).")

@@ -11,7 +11,22 @@ from typing import Any
 # Status words. Higher/Similar/Lower are for no_judgement indicators: a direction, not a verdict.
 RAG = ("Green", "Amber", "Red", "Grey")
 DIRECTIONS = ("Higher", "Similar", "Lower")
-GREY_REASONS = ("no_data", "too_few_points", "no_comparator", "no_target", "stale", "suppressed")
+# Grey reason codes and their short text: the ONE definition. Pills, roll-up sentences, tables,
+# the PDF and `status --json` all take the words from here (cohesion.present.grey_reason_text).
+GREY_REASON_TEXT: dict[str, str] = {
+    "no_data": "No data yet",
+    "not_set": "Not set yet",
+    "too_few_points": "Too few points",
+    "series_break": "Series break",
+    "missing_period": "Missing period",
+    "no_interval": "No interval published",
+    "no_comparator": "No comparator",
+    "no_target": "No target",
+    "stale": "Stale",
+    "suppressed": "Suppressed",
+    "error": "Could not be assessed",
+}
+GREY_REASONS = tuple(GREY_REASON_TEXT)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from cohesion.catalogue.models import Catalogue
-from cohesion.status.result import PriorityResult, StatusResult
+from cohesion.status.result import GREY_REASON_TEXT, PriorityResult, StatusResult
 
 SCORES: dict[str, float] = {"Green": 1.0, "Amber": 0.5, "Red": 0.0}
 GREEN_FROM = 0.75
@@ -64,8 +64,7 @@ def combine(key: str, indicator_ids: Iterable[str], results: dict[str, StatusRes
 
 
 def _why_not(ids: tuple[str, ...], results: dict[str, StatusResult]) -> str:
-    labels = {"no_data": "no data", "too_few_points": "too few points", "no_comparator": "no comparator",
-              "no_target": "no target", "stale": "stale", "suppressed": "suppressed"}
+    labels = {code: text.lower() for code, text in GREY_REASON_TEXT.items()}
     counts: dict[str, int] = {}
     for i in ids:
         r = results.get(i)

@@ -31,7 +31,9 @@ from cohesion.catalogue.models import (
     ManualRule,
     TargetRule,
     TrajectoryRule,
+    unit_kind,
 )
+from cohesion.present import format_value
 from cohesion.status import stats
 from cohesion.status.result import StatusResult
 
@@ -40,36 +42,18 @@ SCORES = {"Green": 1.0, "Amber": 0.5, "Red": 0.0}
 SUPPRESSION_MARKERS = ("suppress", "confidential", "[c]", "[u]", "low reliability", "small number")
 
 
-# ---------------------------------------------------------------------------- formatting
-
-
-def format_value(value: float | None, unit: str) -> str:
-    """A figure with its unit as people read it: 57.7%, 1,570, 7.39 mean score 0-10."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "No data yet"
-    unit = (unit or "").strip()
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit.lower() in ("count", "number", "offences", "people"):
-        return f"{value:,.0f}"
-    if float(value).is_integer() and abs(value) >= 100:
-        number = f"{value:,.0f}"
-    elif abs(value) < 10:
-        number = f"{value:.2f}"
-    else:
-        number = f"{value:,.1f}"
-    return f"{number} {unit}".strip()
+# ---------------------------------------------------------------------------- sentence pieces
 
 
 def _gap(value: float, unit: str) -> str:
     # Differences of percentages are percentage points, not per cent.
-    return f"{value:.1f} points" if (unit or "").strip() == "%" else format_value(value, unit)
+    return f"{value:.1f} points" if unit_kind(unit) == "percent" else format_value(value, unit)
 
 
 def _ci_text(row: Any, unit: str = "") -> str:
     if _has(row, "lower_ci") and _has(row, "upper_ci"):
         lo, hi = float(row["lower_ci"]), float(row["upper_ci"])
-        if unit.strip() == "%":  # same precision as the value it brackets
+        if unit_kind(unit) == "percent":  # same precision as the value it brackets
             return f" (95% CI {lo:.1f} to {hi:.1f})"
         return f" (95% CI {_num(lo)} to {_num(hi)})"
     return ""
@@ -273,7 +257,7 @@ def benchmark_status(indicator: Indicator, series: pd.DataFrame, comparator_rows
                     f"{phrase} for {comp['period']} is missing, so {indicator.title} cannot be compared.",
                     latest=latest)
     if not (_has(latest, "lower_ci") and _has(latest, "upper_ci")):
-        return grey(indicator, "benchmark", "no_data",
+        return grey(indicator, "benchmark", "no_interval",
                     f"{indicator.title} ({period}) has no published confidence interval, so a fair "
                     f"comparison with {phrase} is not possible.", latest=latest)
     value, lo, hi, bench = (float(latest["value"]), float(latest["lower_ci"]),
@@ -310,6 +294,12 @@ def count_change_status(indicator: Indicator, series: pd.DataFrame, rule: CountC
     previous = series.iloc[-2]
     if str(latest.get("series_break") or "").strip():
         return _break_grey(indicator, "count_change", latest, previous)
+    gap = _missing_between(previous, latest)
+    if gap:
+        return grey(indicator, "count_change", "missing_period",
+                    f"{indicator.title} has no figure for {gap}, the period before {latest['period']}, "
+                    f"so the change cannot be judged (the previous figure is for {previous['period']}).",
+                    latest=latest)
     a, b = float(previous["value"]), float(latest["value"])
     if min(a, b) < small_count_threshold:
         return grey(indicator, "count_change", "suppressed",
@@ -332,16 +322,37 @@ def count_change_status(indicator: Indicator, series: pd.DataFrame, rule: CountC
 
 def _break_grey(indicator: Indicator, rule: str, latest: Any, previous: Any) -> StatusResult:
     note = str(latest.get("series_break")).strip()
-    return grey(indicator, rule, "too_few_points",
+    gap = _missing_between(previous, latest)
+    missing = f"; there is no figure for {gap}" if gap else ""
+    return grey(indicator, rule, "series_break",
                 f"the {latest['period']} figure for {indicator.title} is not comparable with "
-                f"{previous['period']} (series break: {note}).", latest=latest)
+                f"{previous['period']} (series break: {note}){missing}.", latest=latest)
+
+
+def _missing_between(previous: Any, latest: Any) -> str | None:
+    """The period just before `latest` when `previous` is not it (a gap in the series), else None.
+
+    Works for financial years (2018/19 -> 2022/23 misses 2021/22) and calendar years; other
+    period shapes are treated as consecutive.
+    """
+    import re
+
+    def start_year(period: str) -> int | None:
+        m = re.fullmatch(r"(\d{4})(?:/\d{2})?", str(period).strip())
+        return int(m.group(1)) if m else None
+
+    a, b = start_year(previous["period"]), start_year(latest["period"])
+    if a is None or b is None or b - a <= 1:
+        return None
+    before = b - 1
+    return f"{before}/{(before + 1) % 100:02d}" if "/" in str(latest["period"]) else str(before)
 
 
 def manual_status(indicator: Indicator, entry: dict[str, Any] | None, rule: ManualRule, today: date,
                   latest: Any = None) -> StatusResult:
     """A status the Delivery Group set; Grey 'stale' once today is past set_on + review days."""
     if entry is None:
-        return grey(indicator, "manual", "no_data",
+        return grey(indicator, "manual", "not_set",
                     f"the Delivery Group has not yet set a status for {indicator.title} (manual_status.csv).",
                     latest=latest)
     set_on: date = entry["set_on"]

@@ -13,30 +13,25 @@ Ad hoc and one-off sources are never flagged (no next figure is expected).
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
-from cohesion.catalogue.models import Catalogue, Indicator
-from cohesion.status.engine import place_codes, place_series
+from cohesion import query
+from cohesion.catalogue.models import Catalogue, Indicator, unit_kind
+from cohesion.present import format_value, grey_reason_text, plain, source_line, status_badge_html
 from cohesion.status.result import PriorityResult, StatusResult
-from cohesion.status.rules import format_value
+from cohesion.status.service import StatusBundle
 from cohesion.style import style_for
 
 # cadence -> (expected gap between periods, grace for publication), in days.
 STALE_AFTER_DAYS: dict[str, tuple[int, int]] = {
     "annual": (365, 183), "quarterly": (92, 92), "monthly": (31, 61), "weekly": (7, 14),
 }
-GREY_REASON_TEXT = {
-    "no_data": "No data yet", "too_few_points": "Too few points", "no_comparator": "No comparator",
-    "no_target": "No target", "stale": "Stale", "suppressed": "Suppressed",
-}
-__all__ = ["Tile", "build_tiles", "change_text", "data_as_of", "format_value", "grid_table", "md_escape",
-           "pill_detail", "priority_rows", "sparkline_chart", "stale_flag", "status_html"]
+__all__ = ["StatusBundle", "Tile", "build_tiles", "change_text", "data_as_of", "format_value", "grid_table",
+           "md_escape", "pill_detail", "priority_rows", "sparkline_chart", "stale_flag", "status_html"]
 
 
 @dataclass(frozen=True)
@@ -63,31 +58,15 @@ class Tile:
     commentary: str | None = None
 
 
-def md_escape(text: object) -> str:
-    """Catalogue or data text made safe for st.markdown: Markdown and HTML characters escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
-
-
-def status_html(status: str, detail: str = "", *, large: bool = False) -> str:
-    """A status pill: symbol + word on its colour (never colour alone), then optional detail text.
-
-    The only function that builds HTML; every dynamic value is escaped. White text on the
-    cohesion.style colours has at least 4.5:1 contrast.
-    """
-    s = style_for(status)
-    size = "1.35rem" if large else "1.05rem"
-    pill = (f'<span style="background:{html.escape(s.colour)};color:#FFFFFF;font-weight:700;font-size:{size};'
-            f'padding:0.15em 0.6em;border-radius:0.4em;white-space:nowrap" title="{html.escape(s.meaning)}">'
-            f"{html.escape(s.symbol)} {html.escape(s.label)}</span>")
-    if detail:
-        pill += f' <span style="font-size:{size};font-weight:600">{html.escape(detail)}</span>'
-    return pill
+# The presenter owns escaping and the badge; these names stay for existing callers.
+md_escape = plain
+status_html = status_badge_html
 
 
 def pill_detail(result: StatusResult) -> str:
     """Text beside a status pill: the Grey reason in two words, else the confidence label."""
     if result.status == "Grey":
-        return GREY_REASON_TEXT.get(result.grey_reason or "", "Not assessed")
+        return grey_reason_text(result.grey_reason)
     return f"Confidence: {result.confidence}"
 
 
@@ -100,9 +79,9 @@ def change_text(series: pd.DataFrame, unit: str) -> str | None:
     if str(latest.get("series_break") or "").strip():
         return f"Not comparable with {previous['period']} (series break)"
     diff = float(latest["value"]) - float(previous["value"])
-    if unit.strip() == "%":
+    if unit_kind(unit) == "percent":
         return f"{diff:+.1f} points since {previous['period']}"
-    if float(previous["value"]) != 0 and unit.strip().lower() == "count":
+    if float(previous["value"]) != 0 and unit_kind(unit) == "count":
         return f"{diff:+,.0f} ({diff / float(previous['value']) * 100:+.1f}%) since {previous['period']}"
     return f"{diff:+.2f} since {previous['period']}" if abs(diff) < 10 else f"{diff:+,.1f} since {previous['period']}"
 
@@ -129,24 +108,22 @@ def stale_flag(period_end: Any, cadence: str, today: date) -> str | None:
 
 
 def _source_text(catalogue: Catalogue, indicator: Indicator, series: pd.DataFrame) -> tuple[str, str, str]:
-    source_id = str(series.iloc[-1]["source_id"]) if not series.empty else indicator.source
-    known = {s.id: s for s in catalogue.sources}
-    source = known.get(source_id) or known.get(indicator.source)
+    # The latest figure's own source: a typed-in news-release figure is credited to the release.
+    row = series.iloc[-1] if not series.empty else None
+    source = query.figure_source(catalogue, row, indicator)
     if source is None:
         return indicator.source, "Not announced", "ad hoc"
-    return f"{source.publisher}: {source.title}", source.next_release or "Not announced", source.cadence
+    return source_line(catalogue, row, indicator), source.next_release or "Not announced", source.cadence
 
 
 def build_tiles(catalogue: Catalogue, results: dict[str, StatusResult], observations: pd.DataFrame,
                 today: date) -> list[Tile]:
     """One tile per headline indicator, in catalogue order."""
-    wanted = set(place_codes(catalogue))
-    narrow = observations[observations["area_code"].isin(wanted) & (observations["breakdown"].fillna("") == "")]
-    groups = dict(tuple(narrow.groupby("indicator_id", sort=False)))
+    groups = query.narrow(catalogue, observations)
     tiles = []
     for ind in catalogue.headline_indicators():
         result = results[ind.id]
-        series = place_series(catalogue, groups.get(ind.id, narrow.iloc[0:0]))
+        series = query.series_of(catalogue, groups.get(ind.id, observations.iloc[0:0]))
         known = series[series["value"].notna()] if not series.empty else series
         style = style_for(result.status)
         source, next_release, cadence = _source_text(catalogue, ind, series)
@@ -156,7 +133,7 @@ def build_tiles(catalogue: Catalogue, results: dict[str, StatusResult], observat
         tiles.append(Tile(
             indicator_id=ind.id, title=ind.title, status=result.status, symbol=style.symbol, colour=style.colour,
             sentence=result.sentence, confidence=result.confidence, detail=pill_detail(result),
-            value_text=format_value(float(latest["value"]), ind.unit) if has_value else "No data yet",
+            value_text=format_value(latest["value"] if has_value else None, ind.unit),
             period=str(latest["period"]) if latest is not None else None,
             change=change_text(series, ind.unit), source=source, as_of=data_as_of(series),
             next_release=next_release,
@@ -233,35 +210,3 @@ def grid_cell_css(text: str) -> str:
         return ""
     word = text.split(" ")[1] if " " in text else text
     return f"background-color: {style_for(word).colour}; color: #FFFFFF; font-weight: 600"
-
-
-@dataclass(frozen=True)
-class StatusBundle:
-    """Everything both status pages draw, computed once per store version, catalogue, manual file and day."""
-
-    results: dict[str, StatusResult]
-    priorities: dict[str, PriorityResult]
-    dimensions: dict[str, PriorityResult]
-    grid: pd.DataFrame
-    tiles: list[Tile]
-    problems: list[str]  # a bad manual file or unknown ids in it: shown, never fatal
-
-
-def compute_statuses(catalogue: Catalogue, observations: pd.DataFrame, manual_path: Any, today: date) -> StatusBundle:
-    """Assess every indicator, roll up, build the grid and the headline tiles."""
-    from cohesion.loaders.errors import DataFileError
-    from cohesion.status import assess_all, roll_up, roll_up_dimensions, status_grid
-    from cohesion.status.manual import load_manual_statuses, unknown_indicator_ids
-
-    problems: list[str] = []
-    try:
-        manual = load_manual_statuses(manual_path)
-    except DataFileError as exc:
-        problems.append(f"The manual status file could not be used, so Delivery Group statuses are not shown: {exc}")
-        manual = None
-    for unknown in unknown_indicator_ids(manual, {i.id for i in catalogue.indicators}):
-        problems.append(f"{manual_path.name}: indicator_id '{unknown}' is not in the catalogue; its rows are ignored.")
-    results = assess_all(catalogue, observations, today=today, manual=manual)
-    return StatusBundle(results=results, priorities=roll_up(catalogue, results),
-                        dimensions=roll_up_dimensions(catalogue, results), grid=status_grid(catalogue, results),
-                        tiles=build_tiles(catalogue, results, observations, today), problems=problems)

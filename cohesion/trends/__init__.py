@@ -6,5 +6,5 @@
 - `charts`: Altair builders (tidy frame in, chart out) and the choice of areas and comparators to draw.
 - `takeaway`: one-sentence takeaways that double as the charts' text alternatives.
 - `downloads`: the citation-carrying CSV behind each chart.
-- `bench`: timings for `python -m cohesion bench`.
+- timings live in `benchmarks/trends.py` (`python -m cohesion bench`).
 """

@@ -1,17 +1,18 @@
 """The CSV behind every chart: each row carries its period, source, publisher and licence.
 
 A downloaded figure must stay traceable once it leaves the dashboard, so every row names the
-catalogue source, its publisher, licence, attribution and address. Small counts of crime are
-suppressed here exactly as on screen (see `hatecrime.suppress_small_counts`), so a download can
-never reveal what the page hides.
+catalogue source, its publisher, licence, attribution and address. Disclosure control is the
+read layer's (`cohesion.query.publishable`), applied again here (it is idempotent) so a download
+can never reveal what the page hides, whatever rows a caller passes in.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from cohesion import query
 from cohesion.catalogue.models import Catalogue, Indicator, Source
-from cohesion.trends.hatecrime import is_count_unit, suppress_small_counts
+from cohesion.present import MISSING, format_number, format_value
 
 DOWNLOAD_COLUMNS = [
     "indicator_id", "indicator", "area_code", "area_name", "area_type", "breakdown", "period", "period_end",
@@ -19,34 +20,23 @@ DOWNLOAD_COLUMNS = [
     "source_id", "publisher", "source_title", "licence", "attribution", "source_url",
 ]
 
-# Publishers whose counts of crimes or incidents fall under police disclosure practice.
-
-
 def needs_disclosure_control(indicator: Indicator, catalogue: Catalogue) -> bool:
-    """True for counts whose source is marked `disclosure_control: true` in the catalogue
-    (police crime and incident counts); other counts (e.g. spaces on a register) are not suppressed.
-    """
-    if not is_count_unit(indicator.unit):
-        return False
-    source = _source_or_none(catalogue, indicator.source)
-    return True if source is None else source.disclosure_control  # unknown source: be cautious
+    """True for counts whose source is marked `disclosure_control: true` in the catalogue."""
+    return indicator.id in query.controlled_indicator_ids(catalogue)
 
 
 def _source_or_none(catalogue: Catalogue, source_id: str) -> Source | None:
-    return next((s for s in catalogue.sources if s.id == source_id), None)
+    return catalogue.source(source_id)
 
 
 def download_frame(rows: pd.DataFrame, indicator: Indicator, catalogue: Catalogue, *,
                    suppress: bool | None = None, primary_code: str | None = None) -> pd.DataFrame:
-    """Tidy rows of one indicator as a citation-carrying table, small counts suppressed.
+    """Tidy rows of one indicator as a citation-carrying table, disclosure control applied.
 
-    `suppress` defaults to `needs_disclosure_control(indicator, catalogue)`; the threshold is the
-    catalogue's `meeting.small_count_threshold`.
+    `suppress` is kept for older callers; disclosure control is always applied (it cannot be
+    switched off for something that leaves the app).
     """
-    threshold = catalogue.meeting.small_count_threshold
-    if suppress is None:
-        suppress = needs_disclosure_control(indicator, catalogue)
-    out = suppress_small_counts(rows, threshold) if suppress else rows.copy()
+    out = query.publishable(rows, catalogue).copy()
     # The place's own area first, then the rest; within an area the headline before breakdowns.
     out["_first"] = (out["area_code"] != (primary_code or "")).astype(int)
     out = out.sort_values(["_first", "area_code", "breakdown", "period_end"], kind="stable").reset_index(drop=True)
@@ -70,13 +60,25 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def table_view(rows: pd.DataFrame, indicator: Indicator, catalogue: Catalogue, *,
                primary_code: str | None = None) -> pd.DataFrame:
-    """The on-screen table: the download's key columns with readable headers."""
+    """The on-screen table: the download's key columns with readable headers, as text.
+
+    Figures are written by the presenter; a missing value reads "no figure" and a missing
+    interval is blank, never None or nan.
+    """
     frame = download_frame(rows, indicator, catalogue, primary_code=primary_code)
     view = frame[["area_name", "breakdown", "period", "value", "lower_ci", "upper_ci", "status_note",
                   "series_break", "publisher", "licence"]].copy()
     view["breakdown"] = view["breakdown"].str.replace(r"^[a-z_]+=", "", regex=True).replace("", "All")
+    view["value"] = [format_value(v, indicator.unit) for v in view["value"]]
+    for column in ("lower_ci", "upper_ci"):
+        view[column] = ["" if pd.isna(v) else format_number(float(v)) for v in view[column]]
+    for column in ("status_note", "series_break", "publisher", "licence"):
+        view[column] = view[column].fillna("").astype(str)
     return view.rename(columns={
         "area_name": "Area", "breakdown": "Group", "period": "Period", "value": f"Value ({indicator.unit})",
         "lower_ci": "95% CI lower", "upper_ci": "95% CI upper", "status_note": "Note",
         "series_break": "Series break", "publisher": "Publisher", "licence": "Licence",
     })
+
+
+__all__ = ["DOWNLOAD_COLUMNS", "MISSING", "download_frame", "needs_disclosure_control", "table_view", "to_csv_bytes"]

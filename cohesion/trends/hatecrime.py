@@ -179,8 +179,8 @@ def _consecutive(previous: str, current: str) -> bool:
         return False
 
 
-def change_sentence(summary: pd.DataFrame, noun: str = "hate crimes") -> str:
-    """'Northumbria: 2,703 hate crimes in 2018/19, up 5.6% on 2017/18 (2,559).' for the latest year."""
+def change_sentence(summary: pd.DataFrame, noun: str = "reports") -> str:
+    """'Northumbria: 2,703 reports in 2018/19, up 5.6% on 2017/18 (2,559).' for the latest year."""
     known = summary[summary["count"].notna()]
     if known.empty:
         return f"No annual count of {noun} can be shown (missing or suppressed)."
@@ -221,3 +221,24 @@ def monthly_series(rows: pd.DataFrame, area_code: str, breakdown: str = "") -> p
     full["period_end"] = [m.to_timestamp(how="end").normalize() for m in months]
     full["status_note"] = full["status_note"].fillna("month missing from the export")
     return full
+
+
+def summary_table(summary: pd.DataFrame, primary_code: str | None = None) -> pd.DataFrame:
+    """The yearly table as text for the page: the place's own area first; a hidden or missing
+    figure reads "no figure" (or is blank for a change or rate that cannot be worked out), never None."""
+    from cohesion.present import MISSING
+
+    if summary.empty:
+        return pd.DataFrame(columns=["Area", "Strand", "Year", "Count", "% change on previous year",
+                                     "Rate per 1,000 residents", "Note"])
+    ordered = summary.assign(_o=(summary["area_code"] != primary_code).astype(int)) \
+        .sort_values("_o", kind="stable").drop(columns="_o")
+    return pd.DataFrame({
+        "Area": ordered["area_name"].astype(str),
+        "Strand": ordered["breakdown"].replace("", "All").str.replace("strand=", ""),
+        "Year": ordered["period"].astype(str),
+        "Count": [MISSING if pd.isna(v) else f"{v:,.0f}" for v in ordered["count"]],
+        "% change on previous year": ["" if pd.isna(v) else f"{v:+.1f}%" for v in ordered["change_pct"]],
+        "Rate per 1,000 residents": ["" if pd.isna(v) else f"{v:.2f}" for v in ordered["rate_per_1k"]],
+        "Note": ordered["note"].fillna("").astype(str),
+    }).reset_index(drop=True)

@@ -12,20 +12,13 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from cohesion.catalogue.models import Indicator, Target
+from cohesion import present
+from cohesion.catalogue.models import Indicator, Target, unit_kind
 
 
 def format_value(value: float, unit: str, *, with_unit: bool = False) -> str:
-    """57.7%, 1,570, 7.39; other units only when asked: '7.39 (mean score, 0-10)'."""
-    unit = (unit or "").strip()
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit.lower().startswith(("count", "number")):
-        return f"{value:,.0f}"
-    number = f"{value:.2f}" if abs(value) < 10 else f"{value:,.1f}"
-    # "mean score (0-10)" reads better as "(mean score, 0-10)" than with nested brackets.
-    plain = unit.replace(" (", ", ").replace("(", "").replace(")", "")
-    return f"{number} ({plain})" if with_unit and unit else number
+    """The presenter's figure (57.7%, 1,570, 7.39); other units only when asked: '7.39 mean score (0-10)'."""
+    return present.format_value(value, unit, with_unit=with_unit)
 
 
 def _difference(latest: float, previous: float, unit: str) -> str:
@@ -33,9 +26,9 @@ def _difference(latest: float, previous: float, unit: str) -> str:
     if diff == 0:
         return "the same as"
     word = "up" if diff > 0 else "down"
-    if (unit or "").strip() == "%":
+    if unit_kind(unit) == "percent":
         return f"{word} {abs(diff):.1f} percentage points from"
-    if (unit or "").lower().startswith(("count", "number")) and previous:
+    if unit_kind(unit) == "count" and previous:
         return f"{word} {abs(diff) / previous * 100:.1f}% from"
     return f"{word} {abs(diff):.2f} from"
 

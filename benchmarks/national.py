@@ -7,18 +7,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.run import median_ms
 from cohesion import config
-from cohesion.bench import median_ms
 
 WARM_RUNS = 15
 
 
 def bench() -> list[tuple[str, str]]:
+    from benchmarks.run import temporary_data_dir
+    from benchmarks.status import page_rerun_ms
     from cohesion import store
-    from cohesion.bench import temporary_data_dir
     from cohesion.national import build
     from cohesion.refresh import refresh
-    from cohesion.status.bench import page_rerun_ms
 
     out: list[tuple[str, str]] = []
     ref = config.reference_dir()

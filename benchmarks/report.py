@@ -15,14 +15,14 @@ import time
 from datetime import date
 from pathlib import Path
 
-from cohesion import config, store
+from cohesion import config, query
 from cohesion.catalogue import CatalogueError, load_catalogue
 from cohesion.meeting.actions import append_action, new_action
-from cohesion.meeting.assess import assess
 from cohesion.meeting.diff import diff_snapshots
 from cohesion.meeting.snapshot import take_snapshot
 from cohesion.report import charts
 from cohesion.report.pack import build_board_pack
+from cohesion.status.service import assess_current
 
 
 def _ms(seconds: float) -> str:
@@ -44,7 +44,7 @@ def bench() -> list[tuple[str, str]]:
         catalogue = load_catalogue(config.CATALOGUE_PATH)
     except CatalogueError as exc:
         return [("report: board pack", f"not measured: the catalogue has {len(exc.problems)} problem(s)")]
-    observations, manifest = store.read_observations(), store.read_manifest()
+    observations, manifest = query.current(catalogue), query.manifest()
     today = date.today()
     out: list[tuple[str, str]] = []
 
@@ -69,11 +69,11 @@ def bench() -> list[tuple[str, str]]:
         render = _median(lambda: charts.chart_png(spec), 5)
         out.append(("report: one chart rendered to PNG (vl-convert)", f"{_ms(render)} (median of 5)"))
 
-    assessment = assess(catalogue, observations, today=today)
+    assessment = assess_current(catalogue, today, observations=observations)
     before = take_snapshot(catalogue, assessment, observations, meeting_date=today, store_version=None)
 
     def page_work() -> None:
-        a = assess(catalogue, observations, today=today)
+        a = assess_current(catalogue, today, observations=observations)
         now = take_snapshot(catalogue, a, observations, meeting_date=today, store_version=None)
         diff_snapshots(before, now, catalogue)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.run import median_ms
 from cohesion import tidy
-from cohesion.bench import median_ms
 from cohesion.catalogue.models import Indicator, Target
 from cohesion.trends import charts, spc
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.run import median_ms
 from cohesion import config
-from cohesion.bench import median_ms
 from cohesion.geo.boundaries import load_geo
 from cohesion.geo.postcodes import PostcodeLookup, normalise_postcodes
 

@@ -26,12 +26,12 @@ import pandas as pd
 from cohesion import config
 
 FEATURE_BENCHES = [
-    "cohesion.status.bench:bench",
-    "cohesion.trends.bench:bench",
-    "cohesion.geo.bench:bench",
-    "cohesion.report.bench:bench",
-    "cohesion.loaders.bench:bench",
-    "cohesion.national.bench:bench",
+    "benchmarks.status:bench",
+    "benchmarks.trends:bench",
+    "benchmarks.geo:bench",
+    "benchmarks.report:bench",
+    "benchmarks.loaders:bench",
+    "benchmarks.national:bench",
 ]
 
 

@@ -2,7 +2,7 @@
 
 A warm rerun is what a user waits for after clicking a widget: the page runs once (filling the
 caches), then `AppTest.run()` is timed repeatedly. The national-scale set is the generated,
-clearly-not-real one from `cohesion.bench.generate_national_scale` (300 areas x 100 indicators x
+clearly-not-real one from `benchmarks.run.generate_national_scale` (300 areas x 100 indicators x
 15 periods), with its generated catalogue swapped in for the run.
 """
 
@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from benchmarks.run import median_ms
 from cohesion import config
-from cohesion.bench import median_ms
 
 PAGES = ("pages/headlines.py", "pages/priorities.py")
 WARM_RUNS = 15
@@ -43,21 +43,27 @@ def page_rerun_ms(page: str, runs: int = WARM_RUNS) -> float:
 
 
 def engine_ms(runs: int = 5) -> float:
-    """Median time to assess every indicator, roll up, build the grid and the tiles (no caching)."""
-    from cohesion import store
+    """Median time of the status service (disclosure control, every rule, roll-ups, flags) plus the
+    headline tiles, from the store's raw table (no caching)."""
+    from cohesion import query
     from cohesion.catalogue import load_catalogue
-    from cohesion.status.manual import MANUAL_FILE_NAME
-    from cohesion.status.view import compute_statuses
+    from cohesion.status.service import assess_current
+    from cohesion.status.view import build_tiles
 
     catalogue = load_catalogue(config.CATALOGUE_PATH)
-    observations = store.read_observations()
-    manual = config.data_dir() / MANUAL_FILE_NAME
-    return median_ms(lambda: compute_statuses(catalogue, observations, manual, date.today()), runs)
+    observations = query.load()
+    today = date.today()
+
+    def work() -> None:
+        bundle = assess_current(catalogue, today, observations=observations)
+        build_tiles(catalogue, bundle.results, query.publishable(observations, catalogue), today)
+
+    return median_ms(work, runs)
 
 
 def bench() -> list[tuple[str, str]]:
     """(label, figure) pairs: warm page reruns and the engine, on the shipped data and at national scale."""
-    from cohesion.bench import generate_national_scale, temporary_data_dir
+    from benchmarks.run import generate_national_scale, temporary_data_dir
     from cohesion.refresh import refresh
 
     out: list[tuple[str, str]] = []

@@ -1,0 +1,111 @@
+"""The status service: one call gives every surface the same statuses.
+
+`assess(catalogue, observations, manual, today) -> StatusBundle` is what Headlines, Priorities,
+Trends, Meeting mode, the board pack, meeting snapshots and `python -m cohesion status --json`
+all use. It applies disclosure control first (through `cohesion.query.publishable`, so no
+status, sentence or latest value can reveal a suppressed count), runs every indicator's rule
+with the Delivery Group's manual statuses, rolls the results up to priorities, dimensions and
+the priority x dimension grid, and adds the early-warning flags of monthly counts.
+
+`assess_current(catalogue, today)` does the same for the live store and the data folder's
+`manual_status.csv`, for commands and the board pack; pages go through `cohesion.ui.statuses`,
+which caches it per store version, catalogue, manual file and day.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from cohesion import config, query
+from cohesion.catalogue.models import Catalogue, is_count_unit
+from cohesion.loaders.errors import DataFileError
+from cohesion.status.engine import assess_all
+from cohesion.status.manual import MANUAL_FILE_NAME, load_manual_statuses, unknown_indicator_ids
+from cohesion.status.result import PriorityResult, StatusResult
+from cohesion.status.rollup import roll_up, roll_up_dimensions, status_grid
+
+__all__ = ["StatusBundle", "assess", "assess_current", "early_warning_flags", "load_manual"]
+
+
+@dataclass(frozen=True)
+class StatusBundle:
+    """Every status, computed once: per indicator, per priority, per dimension, and the grid."""
+
+    results: dict[str, StatusResult]
+    priorities: dict[str, PriorityResult]
+    dimensions: dict[str, PriorityResult] = field(default_factory=dict)
+    grid: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flags: dict[str, list[str]] = field(default_factory=dict)  # indicator id -> early-warning sentences
+    problems: list[str] = field(default_factory=list)  # a bad manual file, unknown ids: shown, never fatal
+
+    # Meeting snapshots were written against an older shape; these keep them working.
+    @property
+    def notices(self) -> list[str]:
+        return self.problems
+
+    @property
+    def engine_available(self) -> bool:
+        return True
+
+
+def load_manual(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
+    """The Delivery Group's manual statuses and any problem with the file (never raises for it)."""
+    try:
+        return load_manual_statuses(path), []
+    except DataFileError as exc:
+        return None, [f"The manual status file could not be used, so Delivery Group statuses are not shown: {exc}"]
+
+
+def assess(catalogue: Catalogue, observations: pd.DataFrame, manual: pd.DataFrame | None, today: date,
+           *, problems: list[str] | None = None) -> StatusBundle:
+    """Statuses of every indicator, priority and dimension, from the disclosure-controlled figures.
+
+    `manual` is the frame from `load_manual` (None or empty when nothing is set); `problems` are
+    carried into the bundle (e.g. the manual file's problem), with unknown manual ids added.
+    """
+    visible = query.publishable(observations, catalogue)
+    found = list(problems or [])
+    for unknown in unknown_indicator_ids(manual, {i.id for i in catalogue.indicators}):
+        found.append(f"{MANUAL_FILE_NAME}: indicator_id '{unknown}' is not in the catalogue; its rows are ignored.")
+    results = assess_all(catalogue, visible, today=today, manual=manual)
+    return StatusBundle(results=results, priorities=roll_up(catalogue, results),
+                        dimensions=roll_up_dimensions(catalogue, results), grid=status_grid(catalogue, results),
+                        flags=early_warning_flags(catalogue, visible), problems=found)
+
+
+def assess_current(catalogue: Catalogue, today: date, *, observations: pd.DataFrame | None = None,
+                   manual_path: Path | None = None) -> StatusBundle:
+    """`assess` on the live store (or `observations`) and the data folder's manual status file."""
+    manual_path = manual_path or config.data_dir() / MANUAL_FILE_NAME
+    manual, problems = load_manual(manual_path)
+    frame = query.current(catalogue) if observations is None else observations
+    return assess(catalogue, frame, manual, today, problems=problems)
+
+
+def early_warning_flags(catalogue: Catalogue, observations: pd.DataFrame) -> dict[str, list[str]]:
+    """Control-chart flag sentences per count indicator with monthly figures ({} without the SPC module).
+
+    Run on publishable figures, so a flag sentence never quotes a suppressed count.
+    """
+    try:
+        control_chart_data = importlib.import_module("cohesion.trends.spc").control_chart_data
+    except (ImportError, AttributeError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for indicator in catalogue.indicators:
+        if not is_count_unit(indicator.unit):
+            continue
+        series = query.place_series(catalogue, observations, indicator.id)
+        monthly = series[series["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")]
+        if monthly["value"].notna().sum() < 2:
+            continue
+        result = control_chart_data(monthly, noun="reports", threshold=catalogue.meeting.small_count_threshold)
+        sentences = [str(getattr(f, "sentence", f)) for f in result.flags]
+        if sentences:
+            out[indicator.id] = sentences
+    return out
