@@ -146,9 +146,14 @@ def _statuses_cached(version: str | None, catalogue_key: tuple, manual_key: tupl
 def statuses(catalogue: Catalogue, today: date | None = None) -> StatusBundle:
     """Every indicator's, priority's and dimension's status, cached per store version, catalogue,
     manual-status file and day (a status can turn stale overnight). Read-only."""
-    from cohesion.status.manual import MANUAL_FILE_NAME
+    from cohesion.db import DatabaseError
+    from cohesion.status.manual import MANUAL_FILE_NAME, manual_revision
 
     today = today or date.today()
     manual_path = config.data_dir() / MANUAL_FILE_NAME
-    return _statuses_cached(store_version(), file_key(config.CATALOGUE_PATH), file_key(manual_path),
+    try:
+        revision = manual_revision()  # statuses set on the dashboard live in the database
+    except DatabaseError:
+        revision = None  # compute_statuses reports the database problem
+    return _statuses_cached(store_version(), file_key(config.CATALOGUE_PATH), (*file_key(manual_path), revision),
                             today.isoformat(), catalogue)

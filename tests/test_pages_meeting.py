@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from cohesion.catalogue import load_catalogue
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting.actions import read_actions
-from cohesion.meeting.snapshot import IndicatorState, Snapshot, list_snapshots, load_snapshot, save_snapshot
+from cohesion.meeting.snapshot import IndicatorState, Snapshot, list_snapshots, save_snapshot
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
@@ -28,6 +28,15 @@ def _run(item: str | None = None) -> AppTest:
     at.switch_page("pages/meeting.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def _forget_snapshot(day: str) -> None:
+    # Test set-up only: the dashboard never deletes a snapshot.
+    from cohesion import db
+    from cohesion.db.schema import snapshots
+
+    with db.write() as conn:
+        conn.execute(snapshots.delete().where(snapshots.c.meeting_date == day))
 
 
 def _html(at: AppTest) -> str:
@@ -91,8 +100,7 @@ def test_mark_held_saves_a_snapshot_and_changes_show_next_time(isolated_data: Pa
     at = _run()
     next(b for b in at.button if b.label == "Mark meeting as held").click().run()
     assert "marked as held" in at.success[0].value
-    [path] = list_snapshots()
-    snap = load_snapshot(path)
+    [snap] = list_snapshots()
     assert snap.meeting_date == date.today().isoformat()
     assert set(snap.indicators) == {i.id for i in catalogue.indicators}
     # An earlier meeting where the first priority's first indicator stood differently:
@@ -100,7 +108,7 @@ def test_mark_held_saves_a_snapshot_and_changes_show_next_time(isolated_data: Pa
     ind = catalogue.indicators_for_priority(first.id)[0]
     save_snapshot(Snapshot("2000-01-01", "2000-01-01T18:00:00+00:00", None,
                            {ind.id: IndicatorState("Made-up earlier status", "", None, None, ind.unit)}))
-    path.unlink()
+    _forget_snapshot(snap.meeting_date)
     at = _run()
     assert at.subheader[0].value == "Changed since the meeting on 2000-01-01"
     assert "Indicator status moved" in _html(at)

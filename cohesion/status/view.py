@@ -249,15 +249,15 @@ class StatusBundle:
 
 def compute_statuses(catalogue: Catalogue, observations: pd.DataFrame, manual_path: Any, today: date) -> StatusBundle:
     """Assess every indicator, roll up, build the grid and the headline tiles."""
-    from cohesion.loaders.errors import DataFileError
+    from cohesion.db import DatabaseError
     from cohesion.status import assess_all, roll_up, roll_up_dimensions, status_grid
-    from cohesion.status.manual import load_manual_statuses, unknown_indicator_ids
+    from cohesion.status.manual import manual_statuses, unknown_indicator_ids
 
     problems: list[str] = []
     try:
-        manual = load_manual_statuses(manual_path)
-    except DataFileError as exc:
-        problems.append(f"The manual status file could not be used, so Delivery Group statuses are not shown: {exc}")
+        manual = manual_statuses(manual_path, problems)
+    except DatabaseError as exc:
+        problems.append(f"Delivery Group statuses are not shown: {exc}")
         manual = None
     for unknown in unknown_indicator_ids(manual, {i.id for i in catalogue.indicators}):
         problems.append(f"{manual_path.name}: indicator_id '{unknown}' is not in the catalogue; its rows are ignored.")
