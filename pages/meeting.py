@@ -38,7 +38,6 @@ except OSError:
 assessment = _assessment(version, catalogue_mtime, today.isoformat(), catalogue, observations)
 st.html(present.MEETING_CSS)
 access = auth.page_access()  # who may record actions / mark the meeting held (cohesion/auth.py)
-auth.account_controls(access)
 
 agenda = catalogue.agenda()
 agenda_ids = [p.id for p in agenda]

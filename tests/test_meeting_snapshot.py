@@ -74,8 +74,8 @@ def test_no_figure_before_is_said_plainly() -> None:
 
 
 def test_snapshots_round_trip_through_the_database_with_author(isolated_data: Path) -> None:
-    from cohesion.db.schema import snapshots as table
     from cohesion.db import read
+    from cohesion.db.schema import snapshots as table
 
     snapshots.save_snapshot(BEFORE, author="chair@example.org")
     snapshots.save_snapshot(AFTER)

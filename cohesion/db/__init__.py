@@ -62,11 +62,25 @@ def read_secrets() -> dict:
     return merged
 
 
+def _streamlit_secrets() -> dict:
+    """Inside the Streamlit server, its own secrets (which honour --secrets.files); else {}."""
+    try:
+        from streamlit import runtime
+
+        if not runtime.exists():
+            return {}
+        import streamlit as st
+
+        return st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
+    except Exception:  # noqa: BLE001 - unreadable secrets fall back to the files read below
+        return {}
+
+
 def database_url() -> str:
     """The configured database URL, or the embedded SQLite file in the data folder."""
     url = os.environ.get(ENV_DATABASE_URL, "").strip()
     if not url:
-        section = read_secrets().get("database", {})
+        section = _streamlit_secrets().get("database") or read_secrets().get("database", {})
         url = str(section.get("url", "")).strip() if isinstance(section, dict) else ""
     if not url:
         url = f"sqlite:///{config.data_dir() / SQLITE_NAME}"

@@ -111,7 +111,8 @@ def action_updates(access: Access, recorded: list[action_log.Action]) -> None:
 def held_control(access: Access, take: Callable[[date], snapshot.Snapshot], today: date) -> None:
     """'Mark meeting as held', for chairs."""
     if not access.can_chair:
-        st.info(access.chair_reason())
+        # A viewer already read why above the action form; a member learns why this one is off.
+        st.info(access.chair_reason() if access.can_record else "Read-only: see “Decisions and actions” above.")
         return
     _flash("held")
     held_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
