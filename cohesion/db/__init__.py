@@ -31,6 +31,7 @@ from cohesion.db.schema import metadata
 
 ENV_DATABASE_URL = "COHESION_DATABASE_URL"
 SQLITE_NAME = "cohesion.sqlite"
+SETUP_LOCK_KEY = 7_262_024  # PostgreSQL advisory lock held while creating tables and importing
 BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for another writer before giving up
 
 _engines: dict[str, Engine] = {}
@@ -150,11 +151,14 @@ def engine(url: str | None = None) -> Engine:
             except (sa.exc.ArgumentError, ImportError) as exc:
                 raise DatabaseError(f"The database setting '{describe(url)}' is not usable: {exc}") from exc
         if url not in _ready:
-            with translate_errors(url):
-                metadata.create_all(eng)
             from cohesion.db.migrate import import_legacy_files
 
-            import_legacy_files(eng)
+            with translate_errors(url), eng.begin() as conn:
+                if eng.dialect.name == "postgresql":
+                    # Several instances may start at once: one creates the tables and imports, the others wait.
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK_KEY})
+                metadata.create_all(conn)  # SQLite: inside BEGIN IMMEDIATE, so serialised too
+                import_legacy_files(conn)
             _ready.add(url)
     return eng
 

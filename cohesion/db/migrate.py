@@ -14,6 +14,7 @@ imported and what was skipped is kept in the `imports` table and shown with the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from cohesion import config
 from cohesion.db.schema import action_versions, imports, manual_statuses, snapshots
@@ -172,29 +173,21 @@ def import_problems(conn: Connection) -> list[str]:
     return out
 
 
-def import_legacy_files(eng: Engine) -> None:
-    """Import the old files of the data folder into a freshly opened database (idempotent)."""
-    from cohesion.db import translate_errors
+def import_legacy_files(conn: Connection) -> None:
+    """Import the old files of the data folder into a freshly opened database (idempotent).
+
+    Runs inside the transaction that created the tables, so it is all or nothing.
+    """
     from cohesion.loaders.errors import DataFileError
     from cohesion.status.manual import MANUAL_FILE_NAME, load_manual_statuses
 
     meetings = config.data_dir() / "meetings"
-    with translate_errors(eng.url.render_as_string(hide_password=False)):
-        for attempt in range(2):  # two instances starting together may race; the loser retries once
-            try:
-                with eng.begin() as conn:
-                    n, problems = import_actions_file(conn, meetings / "actions.jsonl")
-                    if n or problems:
-                        record_import(conn, ACTIONS_SOURCE, n, problems)
-                    n, problems = import_snapshot_files(conn, meetings / "snapshots")
-                    if n or problems:
-                        record_import(conn, "meetings/snapshots", n, problems)
-                    manual_path = config.data_dir() / MANUAL_FILE_NAME
-                    try:
-                        import_manual_rows(conn, load_manual_statuses(manual_path), manual_path.name)
-                    except DataFileError:
-                        pass  # reported where statuses are computed (see status/manual.py)
-                return
-            except sa.exc.IntegrityError:
-                if attempt:
-                    raise
+    n, problems = import_actions_file(conn, meetings / "actions.jsonl")
+    if n or problems:
+        record_import(conn, ACTIONS_SOURCE, n, problems)
+    n, problems = import_snapshot_files(conn, meetings / "snapshots")
+    if n or problems:
+        record_import(conn, "meetings/snapshots", n, problems)
+    manual_path = config.data_dir() / MANUAL_FILE_NAME
+    with contextlib.suppress(DataFileError):  # a bad file is reported where statuses are computed
+        import_manual_rows(conn, load_manual_statuses(manual_path), manual_path.name)
