@@ -13,7 +13,14 @@ import sqlalchemy as sa
 
 from cohesion import db
 from cohesion.meeting.actions import (
-    ActionError, action_history, append_action, get_action, log_path, new_action, read_actions, update_action,
+    ActionError,
+    action_history,
+    append_action,
+    get_action,
+    log_path,
+    new_action,
+    read_actions,
+    update_action,
 )
 
 WRITES_PER_PROCESS = 100

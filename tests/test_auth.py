@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from cohesion.auth import (
-    NOT_CONFIGURED, SIGN_IN_NEEDED, RoleConfig, auth_configured, decide, is_loopback, role_config, role_for,
+    NOT_CONFIGURED,
+    SIGN_IN_NEEDED,
+    RoleConfig,
+    auth_configured,
+    decide,
+    is_loopback,
+    role_config,
+    role_for,
 )
 
 SECRETS = {

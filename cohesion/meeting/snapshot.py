@@ -19,8 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from cohesion import config, db
-from cohesion.db.schema import snapshots
 from cohesion.catalogue.models import Catalogue
+from cohesion.db.schema import snapshots
 from cohesion.meeting.assess import Assessment, latest_observation
 
 SNAPSHOT_VERSION = 1

@@ -9,8 +9,8 @@ Timings are reported, never asserted.
 from __future__ import annotations
 
 import io
-import statistics
 import os
+import statistics
 import tempfile
 import time
 from datetime import date
