@@ -203,3 +203,41 @@ def test_two_concurrent_writers_lose_nothing(fresh_db: Path) -> None:
         mine = [a.text.split(" ")[0] for a in log.actions if a.text.startswith(tag + "-")]
         assert sorted(mine, key=lambda t: int(t.split("-")[1])) == [f"{tag}-{n}" for n in range(WRITES_PER_PROCESS)]
         assert all(a.text.endswith(tag * 1900) for a in log.actions if a.text.startswith(tag + "-"))
+
+
+def test_manual_status_csv_is_a_seed_imported_once_and_dashboard_entries_follow(fresh_db: Path) -> None:
+    from cohesion.status.manual import manual_statuses, set_manual_status
+
+    csv = fresh_db / "manual_status.csv"
+    csv.write_text("indicator_id,status,commentary,owner,set_on,review_days\n"
+                   "misinformation_response,Amber,Protocol drafted,Comms lead,2025-10-01,\n", encoding="utf-8")
+    assert manual_statuses()["status"].tolist() == ["Amber"]
+    assert manual_statuses()["status"].tolist() == ["Amber"]  # imported once, however often it is read
+    set_manual_status(indicator_id="misinformation_response", status="green", owner="Chair",
+                      set_on=date(2025, 10, 1), author="chair@example.org")
+    frame = manual_statuses()
+    assert frame["status"].tolist() == ["Amber", "Green"] and frame["set_on"].tolist()[1] == date(2025, 10, 1)
+    with csv.open("a", encoding="utf-8") as handle:  # a group that keeps editing the file
+        handle.write("misinformation_response,Red,Protocol stalled,Comms lead,2025-11-01,30\n")
+    assert manual_statuses()["status"].tolist() == ["Amber", "Green", "Red"]
+    csv.write_text("indicator_id,status\nx,Purple\n", encoding="utf-8")
+    problems: list[str] = []
+    assert len(manual_statuses(problems=problems)) == 3  # a bad file never hides what is in the database
+    assert problems[0].startswith("The manual status file could not be used, so its rows are not imported: ")
+    assert "manual_status.csv" in problems[0]
+
+
+def test_a_status_set_on_the_dashboard_is_what_the_status_engine_shows(fresh_db: Path) -> None:
+    from cohesion.catalogue import load_catalogue
+    from cohesion.config import CATALOGUE_PATH
+    from cohesion.status.manual import MANUAL_FILE_NAME, set_manual_status
+    from cohesion.status.view import compute_statuses
+    from cohesion.tidy import empty_frame
+
+    catalogue = load_catalogue(CATALOGUE_PATH)
+    manual_ind = next(i for i in catalogue.indicators if i.status.rule == "manual")
+    set_manual_status(indicator_id=manual_ind.id, status="Red", commentary="Stalled", owner="Chair",
+                      set_on=date.today(), author="chair@example.org")
+    bundle = compute_statuses(catalogue, empty_frame(), fresh_db / MANUAL_FILE_NAME, date.today())
+    assert bundle.results[manual_ind.id].status == "Red"
+    assert bundle.problems == []

@@ -87,9 +87,14 @@ def manual_statuses(csv_path: Path | None = None, problems: list[str] | None = N
         seed = empty_manual()
         if problems is not None:
             problems.append(f"The manual status file could not be used, so its rows are not imported: {exc}")
-    with db.write() as conn:
-        if not seed.empty:
-            import_manual_rows(conn, seed, csv_path.name)
+    if not seed.empty:
+        try:
+            with db.write() as conn:
+                import_manual_rows(conn, seed, csv_path.name)
+        except db.DatabaseError as exc:  # e.g. a read-only database: what is already in it still counts
+            if problems is not None:
+                problems.append(f"New rows of {csv_path.name} could not be imported: {exc}")
+    with db.read() as conn:
         rows = conn.execute(sa.select(manual_table).order_by(manual_table.c.id)).mappings().all()
     if not rows:
         return empty_manual()
