@@ -6,7 +6,7 @@ PORT ?= 8501
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup dev-setup refresh validate bench lint report browser-deps clean
+.PHONY: run test setup dev-setup refresh validate bench lint report browser-deps service-deps clean
 
 $(BIN)/.runtime: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -31,7 +31,14 @@ browser-deps:
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core poppler-utils; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; fi
 
-test: $(BIN)/.dev browser-deps
+# Debian's PostgreSQL and nginx for the shared-deployment test (it starts throwaway copies on
+# loopback itself; the machine's own services are not used). Installed when missing and root.
+service-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq postgresql nginx; \
+	  else echo "The shared-deployment test needs Debian's postgresql and nginx: sudo apt-get install postgresql nginx"; fi; fi
+
+test: $(BIN)/.dev browser-deps service-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m cohesion validate
 	$(BIN)/python -m pytest

@@ -27,4 +27,8 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES).run()
+navigation = st.navigation(PAGES)
+from cohesion import auth  # noqa: E402 - after set_page_config, like the pages
+
+auth.account_controls(auth.page_access())  # sign in / out in the sidebar, on every page
+navigation.run()

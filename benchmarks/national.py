@@ -16,7 +16,7 @@ WARM_RUNS = 15
 def bench() -> list[tuple[str, str]]:
     from benchmarks.run import temporary_data_dir
     from benchmarks.status import page_rerun_ms
-    from cohesion import store
+    from cohesion import query
     from cohesion.national import build
     from cohesion.refresh import refresh
 
@@ -32,7 +32,7 @@ def bench() -> list[tuple[str, str]]:
         out.append(("national: build from the publishers' files", f"skipped ({config.ENV_REFERENCE_DIR} not set)"))
     with temporary_data_dir():
         refresh(progress=lambda _m: None)  # warm imports
-        rows = len(store.read_observations())
+        rows = len(query.load())
         out.append((f"refresh: shipped catalogue, all national tables ({rows:,} rows)",
                     f"{median_ms(lambda: refresh(progress=lambda _m: None), 5):.0f} ms (median of 5; target < 3 s)"))
         out.append(("compare: warm rerun of pages/compare.py",
@@ -40,7 +40,7 @@ def bench() -> list[tuple[str, str]]:
         from cohesion.catalogue import load_catalogue
         from cohesion.national import compare
 
-        catalogue, observations = load_catalogue(config.CATALOGUE_PATH), store.read_observations()
+        catalogue, observations = load_catalogue(config.CATALOGUE_PATH), query.load()
 
         def cold() -> None:
             result = compare.compare(catalogue, observations, "life_satisfaction", "single_tier")

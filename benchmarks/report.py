@@ -9,6 +9,7 @@ Timings are reported, never asserted.
 from __future__ import annotations
 
 import io
+import os
 import statistics
 import tempfile
 import time
@@ -80,11 +81,17 @@ def bench() -> list[tuple[str, str]]:
     out.append(("meeting: assess + snapshot + diff (uncached page load)", f"{_ms(_median(page_work, 5))} (median of 5)"))
 
     with tempfile.TemporaryDirectory() as folder:
-        log = Path(folder) / "actions.jsonl"
-        record = new_action(kind="action", priority_id=catalogue.agenda()[0].id, text="Benchmark action",
-                            owner="bench")
-        append = _median(lambda: append_action(record, log), 200)
-    out.append(("meeting: one action-log append (flock + fsync)", f"{_ms(append)} (median of 200)"))
+        from cohesion import db
+
+        old = os.environ.get(db.ENV_DATABASE_URL)
+        os.environ[db.ENV_DATABASE_URL] = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+        try:
+            append = _median(lambda: append_action(new_action(
+                kind="action", priority_id=catalogue.agenda()[0].id, text="Benchmark action", owner="bench")), 200)
+        finally:
+            os.environ.pop(db.ENV_DATABASE_URL) if old is None else os.environ.update({db.ENV_DATABASE_URL: old})
+            db.forget_engines()
+    out.append(("meeting: one action saved to the database (SQLite, one transaction)", f"{_ms(append)} (median of 200)"))
     return out
 
 

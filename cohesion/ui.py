@@ -164,13 +164,18 @@ def _statuses_cached(version: str | None, catalogue_key: tuple, manual_key: tupl
 
 def statuses(catalogue: Catalogue, today: date | None = None) -> StatusBundle:
     """Every indicator's, priority's and dimension's status from the one status service
-    (`cohesion.status.service.assess`), cached per store version, catalogue, manual-status file
-    and day (a status can turn stale overnight). Read-only."""
-    from cohesion.status.manual import MANUAL_FILE_NAME
+    (`cohesion.status.service.assess`), cached per store version, catalogue, manual-status file,
+    manual statuses set on the dashboard (the database's revision) and day. Read-only."""
+    from cohesion.db import DatabaseError
+    from cohesion.status.manual import MANUAL_FILE_NAME, manual_revision
 
     today = today or date.today()
     manual_path = config.data_dir() / MANUAL_FILE_NAME
-    return _statuses_cached(store_version(), file_key(config.CATALOGUE_PATH), file_key(manual_path),
+    try:
+        revision = manual_revision()  # statuses set on the dashboard live in the database
+    except DatabaseError:
+        revision = None  # the status service reports the database problem
+    return _statuses_cached(store_version(), file_key(config.CATALOGUE_PATH), (*file_key(manual_path), revision),
                             today.isoformat(), catalogue)
 
 

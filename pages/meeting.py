@@ -12,9 +12,9 @@ from datetime import date
 
 import streamlit as st
 
-from cohesion import ui
+from cohesion import auth, db, ui
 from cohesion.meeting import actions as action_log
-from cohesion.meeting import diff, present, snapshot
+from cohesion.meeting import controls, diff, present, snapshot
 from cohesion.meeting.assess import indicator_line, priority_line
 from cohesion.present import plain
 from cohesion.report.charts import meeting_chart_spec
@@ -28,6 +28,7 @@ today = date.today()
 # The one status service, shared (and cached) with Headlines, Priorities and Trends.
 assessment = ui.statuses(catalogue, today)
 st.html(present.MEETING_CSS)
+access = auth.page_access()  # who may record actions / mark the meeting held (cohesion/auth.py)
 
 agenda = catalogue.agenda()
 agenda_ids = [p.id for p in agenda]
@@ -58,7 +59,10 @@ if labels.index(choice) != index:
 
 # --- Changed since the last meeting (first, so the meeting opens with it) -------------------
 snap_problems: list[str] = []
-before = snapshot.latest_snapshot(before=today, problems=snap_problems)
+try:
+    before = snapshot.latest_snapshot(before=today, problems=snap_problems)
+except db.DatabaseError as exc:
+    before, snap_problems = None, [f"Earlier meetings could not be read: {exc}"]
 with st.container(border=True):
     for message in snap_problems:
         st.warning(plain(message))
@@ -107,56 +111,34 @@ with right:
 
 # --- Decisions and actions ----------------------------------------------------------------------
 st.subheader("Decisions and actions")
-log = action_log.read_actions()
+try:
+    log = action_log.read_actions()
+except db.DatabaseError as exc:
+    st.error(f"The action log could not be read: {plain(exc)}")
+    log = action_log.ActionLog()
 for message in log.problems:
     st.warning(plain(message))
 recorded = log.for_priority(priority.id)
 if recorded:
     st.dataframe(
         [{"Recorded": a.recorded_at[:10], "Kind": a.kind, "What": a.text, "Owner": a.owner, "Due": a.due or "",
-          "Indicator": titles.get(a.indicator_id or "", "")} for a in recorded],
+          "Status": a.status, "By": a.changed_by, "Indicator": titles.get(a.indicator_id or "", "")}
+         for a in recorded],
         hide_index=True, width="stretch",
     )
 else:
     st.text("None recorded for this priority yet.")
 
-with st.form(f"action_form_{priority.id}", clear_on_submit=True):
-    st.markdown("**Record a decision or action**")
-    kind = st.radio("Kind", list(action_log.KINDS), horizontal=True, format_func=str.capitalize)
-    text = st.text_area("What was decided, or what is to be done", max_chars=action_log.MAX_TEXT_CHARS)
-    c1, c2, c3 = st.columns(3)
-    owner = c1.text_input("Owner (needed for an action)", max_chars=action_log.MAX_OWNER_CHARS)
-    due = c2.date_input("Due date", value=None, min_value=date(2000, 1, 1))
-    about = c3.selectbox("About an indicator (optional)", [""] + indicator_ids,
-                         format_func=lambda i: titles.get(i, "the priority as a whole"))
-    if st.form_submit_button("Save to the action log", type="primary"):
-        try:
-            record = action_log.new_action(
-                kind=kind, priority_id=priority.id, text=text, owner=owner, due=due, indicator_id=about or None,
-                meeting_date=today, known_priorities=set(agenda_ids), known_indicators=set(indicator_ids),
-            )
-            action_log.append_action(record)
-        except action_log.ActionError as exc:
-            st.error(f"Not saved: {plain(exc)}")
-        except OSError as exc:
-            st.error(f"Not saved: could not write the action log ({exc.strerror or exc}).")
-        else:
-            st.success(f"Saved: {record.kind} “{plain(record.text[:80])}”.")
-            st.rerun()
+controls.action_form(access, priority_id=priority.id, indicator_ids=indicator_ids, titles=titles,
+                     agenda_ids=agenda_ids, today=today)
+controls.action_updates(access, recorded)
+controls.manual_status_form(access, indicator_ids, titles, today)
 
 # --- Mark meeting as held -----------------------------------------------------------------------
 st.divider()
 st.subheader("Mark meeting as held")
 st.caption("Saves every status and latest value as they stand now, so the next meeting opens with what "
-           "changed since this one. Marking the same day again replaces that day's snapshot.")
-held_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
-held_on = held_col.date_input("Meeting date", value=today, max_value=today, key="held_on")
-if button_col.button("Mark meeting as held"):
-    snap = snapshot.take_snapshot(catalogue, assessment, observations, meeting_date=held_on, store_version=version)
-    try:
-        path = snapshot.save_snapshot(snap)
-    except OSError as exc:
-        st.error(f"Could not save the snapshot ({exc.strerror or exc}).")
-    else:
-        st.success(f"Meeting of {held_on.isoformat()} marked as held: {len(snap.indicators)} indicators and "
-                   f"{len(snap.priorities)} priorities saved ({path.name}).")
+           "changed since this one. Marking the same day again saves a newer snapshot for that day (the earlier "
+           "one is kept).")
+controls.held_control(access, lambda day: snapshot.take_snapshot(
+    catalogue, assessment, observations, meeting_date=day, store_version=version), today)

@@ -15,7 +15,7 @@ from cohesion.catalogue import load_catalogue
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting.actions import append_action, new_action, read_actions
 from cohesion.meeting.assess import indicator_line
-from cohesion.meeting.snapshot import IndicatorState, Snapshot, save_snapshot, snapshots_dir
+from cohesion.meeting.snapshot import IndicatorState, Snapshot, save_snapshot
 from cohesion.report import build_board_pack
 from cohesion.report.cli import main as report_main
 from cohesion.report.layout import fonts
@@ -122,12 +122,15 @@ def test_changes_since_last_meeting_appear_in_the_pack(live) -> None:
     ind = catalogue.indicators_for_priority(first.id)[0]
     before = Snapshot("2026-10-01", "2026-10-01T18:00:00+00:00", None,
                       {ind.id: IndicatorState("Amber", "", None, None, ind.unit)})
-    path = save_snapshot(before)
+    snap_id = save_snapshot(before)
     try:
         pdf, _ = build_current_pack(today=TODAY)
     finally:
-        path.unlink()
-    assert path.parent == snapshots_dir()
+        from cohesion import db
+        from cohesion.db.schema import snapshots
+
+        with db.write() as conn:  # test clean-up only: the dashboard never deletes a snapshot
+            conn.execute(snapshots.delete().where(snapshots.c.id == snap_id))
     assert "Changed since the last meeting" in _text(pdf)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from cohesion import tidy
 from cohesion.catalogue import validate_file
@@ -72,21 +73,42 @@ def test_no_figure_before_is_said_plainly() -> None:
     assert change.sentence == "x: new figure for 2025: 55.0% (no figure before)."
 
 
-def test_snapshot_files_round_trip_atomically_and_latest_skips_damage(tmp_path: Path) -> None:
-    snapshots.save_snapshot(BEFORE, tmp_path)
-    path = snapshots.save_snapshot(AFTER, tmp_path)
-    assert path.name == "meeting-2026-03-12.json"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["meeting-2026-01-15.json", "meeting-2026-03-12.json"]
-    assert snapshots.load_snapshot(path) == AFTER
-    assert snapshots.latest_snapshot(tmp_path) == AFTER
-    assert snapshots.latest_snapshot(tmp_path, before=date(2026, 3, 12)) == BEFORE  # on the day: compare with the last one
-    (tmp_path / "meeting-2026-04-01.json").write_text("{ torn", encoding="utf-8")
-    problems: list[str] = []
-    assert snapshots.latest_snapshot(tmp_path, problems=problems) == AFTER
-    assert problems and problems[0].startswith("meeting-2026-04-01.json: not a readable meeting snapshot")
+def test_snapshots_round_trip_through_the_database_with_author(isolated_data: Path) -> None:
+    from cohesion.db import read
+    from cohesion.db.schema import snapshots as table
+
+    snapshots.save_snapshot(BEFORE, author="chair@example.org")
+    snapshots.save_snapshot(AFTER)
+    assert snapshots.list_snapshots() == [BEFORE, AFTER]
+    assert snapshots.latest_snapshot() == AFTER
+    assert snapshots.latest_snapshot(before=date(2026, 3, 12)) == BEFORE  # on the day: compare with the last one
+    again = _snap("2026-03-12", {"trust": IndicatorState("Red", "", 40.0, "2024/25", "%")})
+    snapshots.save_snapshot(again)  # marking the same day again: the newer row wins, the older one stays
+    assert snapshots.latest_snapshot() == again
+    with read() as conn:
+        rows = conn.execute(sa.select(table.c.meeting_date, table.c.written_by).order_by(table.c.id)).all()
+    assert [r[0] for r in rows] == ["2026-01-15", "2026-03-12", "2026-03-12"]
+    assert rows[0][1] == "chair@example.org" and rows[1][1].endswith("(local account)")
+
+
+def test_old_snapshot_files_are_imported_once_and_damage_is_reported(isolated_data: Path) -> None:
+    from cohesion import db
+    from cohesion.db.migrate import import_problems
+
+    folder = isolated_data / "meetings" / "snapshots"
+    folder.mkdir(parents=True)
+    (folder / "meeting-2026-01-15.json").write_text(BEFORE.to_json(), encoding="utf-8")
+    (folder / "meeting-2026-04-01.json").write_text("{ torn", encoding="utf-8")
+    db.forget_engines()
+    assert snapshots.list_snapshots() == [BEFORE]
+    with db.read() as conn:
+        assert import_problems(conn) == [
+            "meeting-2026-04-01.json: not a readable meeting snapshot (Expecting property name enclosed in double "
+            "quotes: line 1 column 3 (char 2))"]
+    db.forget_engines()  # a second start imports nothing twice
+    assert snapshots.list_snapshots() == [BEFORE]
     with pytest.raises(SnapshotError, match="meeting-2026-04-01.json"):
-        snapshots.load_snapshot(tmp_path / "meeting-2026-04-01.json")
-    assert len(snapshots.list_snapshots(tmp_path)) == 3
+        snapshots.load_snapshot(folder / "meeting-2026-04-01.json")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from cohesion.catalogue import load_catalogue
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting.actions import read_actions
-from cohesion.meeting.snapshot import IndicatorState, Snapshot, list_snapshots, load_snapshot, save_snapshot
+from cohesion.meeting.snapshot import IndicatorState, Snapshot, list_snapshots, save_snapshot
 from tests.pagetest import html, run_page, unescape
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -24,6 +24,15 @@ def catalogue():
 
 def _run(item: str | None = None) -> AppTest:
     return run_page("pages/meeting.py", **({"item": item} if item is not None else {}))
+
+
+def _forget_snapshot(day: str) -> None:
+    # Test set-up only: the dashboard never deletes a snapshot.
+    from cohesion import db
+    from cohesion.db.schema import snapshots
+
+    with db.write() as conn:
+        conn.execute(snapshots.delete().where(snapshots.c.meeting_date == day))
 
 
 def _html(at: AppTest) -> str:
@@ -87,8 +96,7 @@ def test_mark_held_saves_a_snapshot_and_changes_show_next_time(isolated_data: Pa
     at = _run()
     next(b for b in at.button if b.label == "Mark meeting as held").click().run()
     assert "marked as held" in at.success[0].value
-    [path] = list_snapshots()
-    snap = load_snapshot(path)
+    [snap] = list_snapshots()
     assert snap.meeting_date == date.today().isoformat()
     assert set(snap.indicators) == {i.id for i in catalogue.indicators}
     # An earlier meeting where the first priority's first indicator stood differently:
@@ -96,7 +104,77 @@ def test_mark_held_saves_a_snapshot_and_changes_show_next_time(isolated_data: Pa
     ind = catalogue.indicators_for_priority(first.id)[0]
     save_snapshot(Snapshot("2000-01-01", "2000-01-01T18:00:00+00:00", None,
                            {ind.id: IndicatorState("Made-up earlier status", "", None, None, ind.unit)}))
-    path.unlink()
+    _forget_snapshot(snap.meeting_date)
     at = _run()
     assert at.subheader[0].value == "Changed since the meeting on 2000-01-01"
     assert "Indicator status moved" in _html(at)
+
+
+SAVE = "-Save to the action log"
+
+
+def test_a_failed_save_keeps_what_was_typed_and_says_why_in_one_sentence(isolated_data: Path, catalogue,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from cohesion import db
+
+    at = _run()
+    monkeypatch.setenv(db.ENV_DATABASE_URL, "postgresql://cohesion@127.0.0.1:9/cohesion")  # nothing listens there
+    at.text_area[0].input("Circulate the draft plan to partners")
+    at.text_input[0].input("Cohesion lead")
+    at.button(key="FormSubmitter:action_form_" + catalogue.agenda()[0].id + SAVE).click().run()
+    assert not at.exception
+    saved = [unescape(e.value) for e in at.error if e.value.startswith("Not saved:")]
+    assert saved and saved[0].startswith("Not saved: The database could not be reached: ")
+    assert saved[0].endswith("What you typed is still in the form.")
+    assert "Traceback" not in saved[0]
+    assert at.text_area[0].value == "Circulate the draft plan to partners"
+    assert at.text_input[0].value == "Cohesion lead"
+    monkeypatch.delenv(db.ENV_DATABASE_URL)  # the database is back: the same form saves
+    at.button(key="FormSubmitter:action_form_" + catalogue.agenda()[0].id + SAVE).click().run()
+    [action] = read_actions().actions
+    assert action.text == "Circulate the draft plan to partners"
+    assert at.text_area[0].value == ""  # emptied only after the successful save
+    assert unescape(at.success[0].value).startswith("Saved: action “Circulate the draft plan")
+
+
+def test_marking_done_is_a_new_version_with_the_author(isolated_data: Path, catalogue) -> None:
+    from cohesion.meeting.actions import action_history, append_action, new_action
+
+    first = catalogue.agenda()[0]
+    saved = append_action(new_action(kind="action", priority_id=first.id, text="Book the venue", owner="Lead"))
+    at = _run()
+    form = "FormSubmitter:action_update_form_" + saved.id + "-Save the change"
+    next(r for r in at.radio if r.label == "Status").set_value("done")
+    at.button(key=form).click().run()
+    assert not at.exception and not at.error
+    assert [(h.version, h.status) for h in action_history(saved.id)] == [(1, "open"), (2, "done")]
+    assert at.dataframe[0].value["Status"].tolist() == ["done"]
+
+
+def test_a_chair_sets_a_manual_status_that_the_status_engine_uses(isolated_data: Path, catalogue) -> None:
+    from cohesion.status.manual import manual_statuses
+
+    at = _run()
+    ind = catalogue.indicators_for_priority(catalogue.agenda()[0].id)[0]
+    next(r for r in at.radio if r.label == "Status" and "Red" in r.options).set_value("Red")
+    next(t for t in at.text_area if t.label == "Commentary").input("Partners report rising tension")
+    at.button(key="FormSubmitter:manual_status_form-Save the status").click().run()
+    assert not at.exception and not at.error
+    entry = manual_statuses().iloc[-1]
+    assert (entry["indicator_id"], entry["status"], entry["commentary"]) == (ind.id, "Red", "Partners report rising tension")
+
+
+def test_served_to_others_without_sign_in_hides_write_controls_and_says_why(isolated_data: Path, catalogue) -> None:
+    from streamlit import config as st_config
+
+    old = st_config.get_option("server.address")
+    st_config.set_option("server.address", "0.0.0.0")
+    try:
+        at = _run()
+    finally:
+        st_config.set_option("server.address", old)
+    assert not any(b.label == "Mark meeting as held" for b in at.button)
+    assert not [t for t in at.text_area if t.label.startswith("What was decided")]
+    assert any(unescape(i.value).startswith("Recording actions, marking a meeting as held and setting statuses are turned off: "
+                                  "this dashboard is served on address '0.0.0.0' without sign-in configured")
+               for i in at.info)

@@ -1,8 +1,10 @@
 """`python -m cohesion meeting held|actions|diff`: meeting snapshots and the action log from a shell.
 
 `held` saves a snapshot of every status and latest value (what the "Mark meeting as held" button
-does); `diff` prints what changed since the last held meeting; `actions` lists the recorded
-decisions and actions. Errors are one clear message and a non-zero exit code.
+does), recorded as written by the OS account running the command; `diff` prints what changed
+since the last held meeting; `actions` lists the recorded decisions and actions (newest version
+of each). Errors, including an unreachable or full database, are one clear message and a
+non-zero exit code.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cohesion import config, query, store
+from cohesion import config, db, query, store
 from cohesion.catalogue import Catalogue, CatalogueError, load_catalogue
-from cohesion.meeting.actions import log_path, read_actions
+from cohesion.meeting.actions import read_actions
 from cohesion.meeting.diff import diff_snapshots
 from cohesion.meeting.snapshot import latest_snapshot, save_snapshot, take_snapshot
 from cohesion.status.service import assess_current
@@ -37,11 +39,11 @@ def parse_day(text: str) -> date:
 def _held(catalogue: Catalogue, observations: pd.DataFrame, day: date) -> int:
     assessment = assess_current(catalogue, day, observations=observations)
     snap = take_snapshot(catalogue, assessment, observations, meeting_date=day, store_version=query.store_version())
-    path = save_snapshot(snap)
+    save_snapshot(snap, author=db.os_author())
     for notice in assessment.notices:
         print(f"note: {notice}")
-    print(f"Meeting of {day.isoformat()} marked as held: {len(snap.indicators)} indicators and "
-          f"{len(snap.priorities)} priorities saved to {path.name}")
+    print(f"Meeting of {day.isoformat()} marked as held by {db.os_author()}: {len(snap.indicators)} indicators "
+          f"and {len(snap.priorities)} priorities saved to the database ({db.describe(db.database_url())})")
     return 0
 
 
@@ -68,13 +70,14 @@ def _actions(catalogue: Catalogue, priority: str | None) -> int:
         print(f"warning: {problem}")
     shown = log.for_priority(priority) if priority else log.actions
     if not shown:
-        print(f"No decisions or actions recorded yet ({log_path().name}).")
+        print("No decisions or actions recorded yet.")
         return 0
     titles = {p.id: f"P{p.number}" for p in catalogue.priorities}
     for a in shown:
         due = f" due {a.due}" if a.due else ""
         owner = f" owner {a.owner}" if a.owner else ""
-        print(f"{a.recorded_at[:10]} {titles.get(a.priority_id, a.priority_id):4} {a.kind:8} {a.text}{owner}{due}")
+        print(f"{a.recorded_at[:10]} {titles.get(a.priority_id, a.priority_id):4} {a.kind:8} [{a.status}] "
+              f"{a.text}{owner}{due} (v{a.version}, by {a.changed_by})")
     return 0
 
 
@@ -95,8 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}")
         return 2
-    if args.command == "held":
-        return _held(catalogue, observations, args.date)
-    if args.command == "diff":
-        return _diff(catalogue, observations, args.date)
-    return _actions(catalogue, args.priority)
+    try:
+        if args.command == "held":
+            return _held(catalogue, observations, args.date)
+        if args.command == "diff":
+            return _diff(catalogue, observations, args.date)
+        return _actions(catalogue, args.priority)
+    except db.DatabaseError as exc:
+        print(f"error: {exc}")
+        return 1

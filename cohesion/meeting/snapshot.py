@@ -1,24 +1,26 @@
 """Meeting snapshots: every status and latest value as they stood when a meeting was held.
 
-When the Delivery Group marks a meeting as held, we save one JSON file per meeting under
-data/meetings/snapshots/. The next meeting compares the live statuses against the latest
-snapshot (see `diff.py`) to open with what changed. Files are written atomically (temporary file
-in the same folder, then `os.replace`), so a reader never sees half a snapshot; a snapshot that
-is damaged anyway is reported by file name rather than crashing the page.
+When the Delivery Group marks a meeting as held, the snapshot is saved as one row in the
+database (see `cohesion.db`), with who marked it and when. The next meeting compares the live
+statuses against the latest snapshot (see `diff.py`) to open with what changed. Marking the same
+day again adds a newer row that wins for that day; nothing is overwritten. Snapshot files from
+before the database (data/meetings/snapshots/meeting-*.json) are imported on first start; a
+damaged one is reported by file name rather than crashing the page.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from cohesion import config
+import sqlalchemy as sa
+
+from cohesion import config, db
 from cohesion.catalogue.models import Catalogue
+from cohesion.db.schema import snapshots
 from cohesion.meeting.assess import Assessment, latest_observation
 
 SNAPSHOT_VERSION = 1
@@ -71,10 +73,6 @@ class Snapshot:
         return cls(indicators=indicators, priorities=priorities, **raw)
 
 
-def snapshots_dir() -> Path:
-    return config.data_dir() / "meetings" / "snapshots"
-
-
 def take_snapshot(catalogue: Catalogue, assessment: Assessment, observations: Any, *, meeting_date: date,
                   store_version: str | None) -> Snapshot:
     """Freeze the current statuses, latest values and flags of every indicator and priority.
@@ -112,54 +110,67 @@ def take_snapshot(catalogue: Catalogue, assessment: Assessment, observations: An
     )
 
 
-def save_snapshot(snapshot: Snapshot, folder: Path | None = None) -> Path:
-    """Write `meeting-YYYY-MM-DD.json` atomically; marking the same day again replaces it."""
-    folder = folder or snapshots_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"meeting-{snapshot.meeting_date}.json"
-    fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(snapshot.to_json())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the group's other accounts read it too
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+def save_snapshot(snapshot: Snapshot, author: str | None = None) -> int:
+    """Save a snapshot as a new row (one transaction) and return its id; DatabaseError on failure."""
+    with db.write() as conn:
+        result = conn.execute(snapshots.insert().values(
+            meeting_date=snapshot.meeting_date, taken_at=snapshot.taken_at, body=snapshot.to_json(),
+            written_at=datetime.now(UTC).isoformat(timespec="seconds"), written_by=author or db.os_author()))
+        return int(result.inserted_primary_key[0])
 
 
-def load_snapshot(path: Path) -> Snapshot:
+def snapshot_from_json(text: str, name: str) -> Snapshot:
+    """Parse a snapshot's JSON; SnapshotError names `name` and what is wrong."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(text)
         if not isinstance(raw, dict) or "meeting_date" not in raw:
             raise ValueError("expected a JSON object with a meeting_date")
         return Snapshot.from_dict(raw)
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{path.name}: not a readable meeting snapshot ({str(exc).splitlines()[0][:160]})") from exc
+    except (ValueError, TypeError) as exc:
+        raise SnapshotError(f"{name}: not a readable meeting snapshot ({str(exc).splitlines()[0][:160]})") from exc
 
 
-def list_snapshots(folder: Path | None = None) -> list[Path]:
-    """Snapshot files, oldest meeting first (the date is in the name, so names sort by date)."""
-    folder = folder or snapshots_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(folder.glob("meeting-*.json"))
+def load_snapshot(path: Path) -> Snapshot:
+    """Read an old snapshot file (they are imported into the database on first start)."""
+    try:
+        return snapshot_from_json(path.read_text(encoding="utf-8"), path.name)
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(f"{path.name}: not a readable meeting snapshot (not UTF-8 text)") from exc
 
 
-def latest_snapshot(folder: Path | None = None, *, before: date | None = None,
-                    problems: list[str] | None = None) -> Snapshot | None:
-    """The most recent readable snapshot (held before `before`, if given); damaged files are skipped
-    and reported into `problems`."""
-    for path in reversed(list_snapshots(folder)):
+def snapshots_dir() -> Path:
+    """Where snapshot files lived before the database (imported on first start)."""
+    return config.data_dir() / "meetings" / "snapshots"
+
+
+def _rows() -> list[tuple[int, str, str, str]]:
+    """(id, meeting_date, body, written_by) of the newest row per meeting date, oldest meeting first."""
+    newest = (sa.select(snapshots.c.meeting_date, sa.func.max(snapshots.c.id).label("id"))
+              .group_by(snapshots.c.meeting_date).subquery())
+    query = (sa.select(snapshots.c.id, snapshots.c.meeting_date, snapshots.c.body, snapshots.c.written_by)
+             .join(newest, newest.c.id == snapshots.c.id).order_by(snapshots.c.meeting_date))
+    with db.read() as conn:
+        return [tuple(r) for r in conn.execute(query)]
+
+
+def list_snapshots(problems: list[str] | None = None) -> list[Snapshot]:
+    """The snapshot of each held meeting (the newest if a day was marked twice), oldest first."""
+    out = []
+    for row_id, _day, body, _who in _rows():
         try:
-            snap = load_snapshot(path)
+            out.append(snapshot_from_json(body, f"snapshot {row_id}"))
         except SnapshotError as exc:
             if problems is not None:
                 problems.append(str(exc))
-            continue
+    return out
+
+
+def latest_snapshot(*, before: date | None = None, problems: list[str] | None = None) -> Snapshot | None:
+    """The most recent held meeting's snapshot (held before `before`, if given), or None.
+
+    Unreadable rows are skipped and reported into `problems`; DatabaseError if the database is unreachable.
+    """
+    for snap in reversed(list_snapshots(problems)):
         if before is not None and snap.meeting_date >= before.isoformat():
             continue
         return snap

@@ -22,7 +22,8 @@ from reportlab.platypus import CondPageBreak, Image, KeepTogether, PageBreak, Si
 from cohesion import config, query, tidy
 from cohesion.catalogue import load_catalogue
 from cohesion.catalogue.models import Catalogue
-from cohesion.meeting.actions import Action, read_actions
+from cohesion.db import DatabaseError
+from cohesion.meeting.actions import Action, ActionLog, read_actions
 from cohesion.meeting.assess import Assessment, headline_series, indicator_line, priority_line
 from cohesion.meeting.diff import Change, changes_for, diff_snapshots
 from cohesion.meeting.snapshot import latest_snapshot, take_snapshot
@@ -90,11 +91,15 @@ def build_current_pack(*, today: date) -> tuple[bytes, list[str]]:
     warnings: list[str] = []
     if manifest is None:
         warnings.append("No data store yet (run `python -m cohesion refresh`); the pack shows no figures.")
-    log = read_actions()
+    try:  # the database of what people wrote: a pack without it still shows every figure
+        log = read_actions()
+        before = latest_snapshot(before=today, problems=warnings)
+    except DatabaseError as exc:
+        log, before = ActionLog(), None
+        warnings.append(f"Decisions, actions and earlier meetings are not in this pack: {exc}")
     warnings += log.problems
     assessment = assess_current(catalogue, today, observations=observations)
     warnings += assessment.problems
-    before = latest_snapshot(before=today, problems=warnings)
     changes = None
     if before is not None:
         now = take_snapshot(catalogue, assessment, observations, meeting_date=today,

@@ -23,9 +23,8 @@ import pandas as pd
 
 from cohesion import config, query
 from cohesion.catalogue.models import Catalogue, is_count_unit
-from cohesion.loaders.errors import DataFileError
 from cohesion.status.engine import assess_all
-from cohesion.status.manual import MANUAL_FILE_NAME, load_manual_statuses, unknown_indicator_ids
+from cohesion.status.manual import MANUAL_FILE_NAME, manual_statuses, unknown_indicator_ids
 from cohesion.status.result import PriorityResult, StatusResult
 from cohesion.status.rollup import roll_up, roll_up_dimensions, status_grid
 
@@ -54,11 +53,15 @@ class StatusBundle:
 
 
 def load_manual(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
-    """The Delivery Group's manual statuses and any problem with the file (never raises for it)."""
+    """The Delivery Group's manual statuses (the database, seeded from the file) and any problem
+    with the file or the database (never raises for either)."""
+    from cohesion.db import DatabaseError
+
+    problems: list[str] = []
     try:
-        return load_manual_statuses(path), []
-    except DataFileError as exc:
-        return None, [f"The manual status file could not be used, so Delivery Group statuses are not shown: {exc}"]
+        return manual_statuses(path, problems), problems
+    except DatabaseError as exc:
+        return None, [*problems, f"Delivery Group statuses are not shown: {exc}"]
 
 
 def assess(catalogue: Catalogue, observations: pd.DataFrame, manual: pd.DataFrame | None, today: date,

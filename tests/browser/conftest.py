@@ -40,14 +40,15 @@ def _require_chromium() -> None:
 
 
 @contextmanager
-def running_app(data: Path, **extra_env: str) -> Iterator[str]:
-    """Serve the dashboard on a free localhost port with `data` as its data folder."""
+def running_app(data: Path, *, port: int | None = None, args: tuple[str, ...] = (), **extra_env: str) -> Iterator[str]:
+    """Serve the dashboard on a free (or the given) localhost port with `data` as its data folder;
+    `args` are extra `streamlit run` options (e.g. --secrets.files)."""
     _require_chromium()
     env = dict(os.environ, COHESION_DATA_DIR=str(data), **extra_env)
-    port = _free_port()
+    port = port or _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", *args],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
