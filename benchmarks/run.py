@@ -139,7 +139,12 @@ def core_bench() -> list[tuple[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv and "--load" in argv:  # the load benchmark (servers and sessions): benchmarks/load.py
+        from benchmarks.load import main as load_main
+
+        return load_main([a for a in argv if a != "--load"])
     parser = argparse.ArgumentParser(prog="python -m cohesion bench")
+    parser.add_argument("--load", action="store_true", help="run the load benchmark instead (see --load --help)")
     parser.add_argument("--core-only", action="store_true", help="skip the page and feature benchmarks")
     args = parser.parse_args(argv or [])
     print(f"Benchmarks on {os.cpu_count()} CPU(s); figures are wall-clock times on this machine.\n")
