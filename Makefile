@@ -6,7 +6,7 @@ PORT ?= 8501
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup dev-setup refresh validate bench lint report browser-deps service-deps clean
+.PHONY: run dev test setup dev-setup refresh validate bench lint report browser-deps service-deps clean
 
 $(BIN)/.runtime: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,13 @@ dev-setup: $(BIN)/.dev
 run: $(BIN)/.runtime
 	$(BIN)/python -m cohesion refresh --quiet || echo "Refresh reported problems (listed above); the dashboard shows them on Data & sources."
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+# For editing pages: Streamlit's development settings (file watcher on, rerun on save, GC after
+# every run) instead of the production ones in .streamlit/config.toml.
+dev: $(BIN)/.runtime
+	$(BIN)/python -m cohesion refresh --quiet || echo "Refresh reported problems (listed above); the dashboard shows them on Data & sources."
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.fileWatcherType auto \
+	  --server.runOnSave true --runner.postScriptGC true
 
 # Debian's chromium for the browser tests; installed when missing and we may use apt (root).
 browser-deps:

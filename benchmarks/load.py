@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -126,11 +127,16 @@ class Visit:
     page: str
     seconds: float
     problem: str = ""  # empty when the page ran to the end without an exception
+    elements: Counter[str] = field(default_factory=Counter)  # elements drawn, by type
 
 
-def read_forward(raw: bytes, expected_hash: str = "") -> tuple[bool, str]:
-    """(script run finished, problem) for one ForwardMsg. A rerun the page asked for is not the end;
-    a navigation message naming another page than `expected_hash` is a problem (wrong page ran)."""
+def read_forward(raw: bytes, expected_hash: str = "") -> tuple[bool, str, str]:
+    """(script run finished, problem, element drawn) for one ForwardMsg.
+
+    A rerun the page asked for is not the end; a navigation message naming another page than
+    `expected_hash` is a problem (the wrong page ran). The element is the new element's type
+    ("markdown", "arrow_data_frame", ...) or "" when the message draws none.
+    """
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     msg = ForwardMsg()
@@ -138,19 +144,21 @@ def read_forward(raw: bytes, expected_hash: str = "") -> tuple[bool, str]:
     kind = msg.WhichOneof("type")
     if kind == "script_finished":
         if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-            return False, ""
+            return False, "", ""
         if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-            return True, "compile error"
-        return True, ""
+            return True, "compile error", ""
+        return True, "", ""
     if kind == "page_not_found":
-        return False, "page not found"
+        return False, "page not found", ""
     if kind == "navigation" and expected_hash and msg.navigation.page_script_hash != expected_hash:
-        return False, "another page ran instead"
-    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
-            and msg.delta.new_element.WhichOneof("type") == "exception":
-        exc = msg.delta.new_element.exception
-        return False, f"{exc.type}: {exc.message}"[:200]
-    return False, ""
+        return False, "another page ran instead", ""
+    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        element = msg.delta.new_element.WhichOneof("type") or ""
+        if element == "exception":
+            exc = msg.delta.new_element.exception
+            return False, f"{exc.type}: {exc.message}"[:200], element
+        return False, "", element
+    return False, "", ""
 
 
 async def visit(ws, page: str, timeout_s: float) -> Visit:
@@ -158,17 +166,20 @@ async def visit(ws, page: str, timeout_s: float) -> Visit:
     start = time.perf_counter()
     await ws.send(rerun_message(page))
     expected = page_hash(page)
-    problem = ""
+    result = Visit(page, 0.0)
     try:
         async with asyncio.timeout(timeout_s):
             while True:
-                finished, issue = read_forward(await ws.recv(), expected)
-                problem = problem or issue
+                finished, issue, element = read_forward(await ws.recv(), expected)
+                result.problem = result.problem or issue
+                if element:
+                    result.elements[element] += 1
                 if finished:
                     break
     except TimeoutError:
-        problem = problem or f"no script_finished within {timeout_s:.0f} s"
-    return Visit(page, time.perf_counter() - start, problem)
+        result.problem = result.problem or f"no script_finished within {timeout_s:.0f} s"
+    result.seconds = time.perf_counter() - start
+    return result
 
 
 @dataclass
@@ -301,16 +312,32 @@ def warm_up(url: str, pages: Sequence[str] = PAGES, timeout_s: float = 180.0) ->
     return run_sessions(url, 1, 2, pages, deadline_s=timeout_s * len(pages), visit_timeout_s=timeout_s).problems()
 
 
-def cpu_per_visit(server: Server, visits: int, pages: Sequence[str] = PAGES) -> dict[str, tuple[float, float]]:
-    """Per page: (server CPU seconds per warm visit, median wall seconds), one session, `visits` visits."""
+@dataclass
+class PageCost:
+    cpu_s: float  # server CPU seconds per warm visit
+    wall_s: float  # median wall seconds of one visit alone
+    elements: Counter[str]  # elements one visit draws, by type
+
+
+def cpu_per_visit(server: Server, visits: int, pages: Sequence[str] = PAGES) -> dict[str, PageCost]:
+    """Per page: server CPU per warm visit, median wall time and elements drawn; one session."""
     out = {}
     for page in pages:
         before = cpu_seconds(server.pid)
         result = run_sessions(server.url, 1, visits, [page], deadline_s=120, visit_timeout_s=60)
         used = cpu_seconds(server.pid) - before
         times = [v.seconds for v in result.visits]
-        out[page] = (used / max(len(times), 1), percentile(times, 50))
+        elements = result.visits[-1].elements if result.visits else Counter()
+        out[page] = PageCost(used / max(len(times), 1), percentile(times, 50), elements)
     return out
+
+
+def element_summary(elements: Counter[str]) -> str:
+    """'57 (charts 6, tables 1, maps 0)': what a page draws, to check the floor app matches."""
+    charts = sum(n for kind, n in elements.items() if "vega" in kind)
+    tables = sum(n for kind, n in elements.items() if "data_frame" in kind or "table" in kind)
+    maps = sum(n for kind, n in elements.items() if "deck_gl" in kind or "map" in kind)
+    return f"{sum(elements.values())} (charts {charts}, tables {tables}, maps {maps})"
 
 
 def _fmt(seconds: float) -> str:
@@ -339,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Load benchmark on {os.cpu_count()} CPU(s), loopback only. Figures are noisy when other work "
           "shares the machine; compare apps within one run.\n")
-    cpu: dict[str, dict[str, tuple[float, float]]] = {}
+    cpu: dict[str, dict[str, PageCost]] = {}
     memory: dict[str, tuple[float, float]] = {}
     with private_data_dir() as env:
         for name in names:
@@ -373,17 +400,21 @@ def _print_load(name: str, result: LoadResult) -> None:
     print()
 
 
-def _print_cpu(cpu: dict[str, dict[str, tuple[float, float]]]) -> None:
+def _print_cpu(cpu: dict[str, dict[str, PageCost]]) -> None:
     names = list(cpu)
+    both = {"project", "floor"} <= set(names)
     print("Warm server CPU per visit, seconds (median wall time of one visit alone in brackets)")
-    print(f"  {'page':12}" + "".join(f"{n:>22}" for n in names)
-          + ("     project/floor" if {"project", "floor"} <= set(names) else ""))
+    print(f"  {'page':12}" + "".join(f"{n:>22}" for n in names) + ("     project/floor" if both else ""))
     for page in PAGES:
-        cells = "".join(f"{_fmt(cpu[n][page][0])} ({_fmt(cpu[n][page][1]).strip():>6})".rjust(22) for n in names)
+        cells = "".join(f"{_fmt(cpu[n][page].cpu_s)} ({_fmt(cpu[n][page].wall_s).strip():>6})".rjust(22)
+                        for n in names)
         ratio = ""
-        if {"project", "floor"} <= set(names) and cpu["floor"][page][0] > 0:
-            ratio = f"{cpu['project'][page][0] / cpu['floor'][page][0]:>17.2f}x"
+        if both and cpu["floor"][page].cpu_s > 0:
+            ratio = f"{cpu['project'][page].cpu_s / cpu['floor'][page].cpu_s:>17.2f}x"
         print(f"  {page:12}{cells}{ratio}")
+    print("\nElements drawn per visit")
+    for page in PAGES:
+        print(f"  {page:12}" + "; ".join(f"{n} {element_summary(cpu[n][page].elements)}" for n in names))
 
 
 if __name__ == "__main__":
