@@ -1,7 +1,8 @@
 """Floor app for the load benchmark: the dashboard's Streamlit elements on tiny static data.
 
-Each page draws roughly the elements its namesake in pages/ draws (tiles, charts, tables,
-widgets), with a handful of made-up rows and no project code, so its server CPU per visit is
+Each page draws about the elements its namesake in pages/ draws on the shipped data with no
+geography imported (`python -m cohesion bench --load` prints both counts per page, to keep them
+in step), with a handful of made-up rows and no project code, so its server CPU per visit is
 what Streamlit itself costs for such a page. The project's figure over this one is the overhead
 of the project's own work. The numbers here are placeholders for timing, not data.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
 SERIES = pd.DataFrame({"period": [f"20{y}" for y in range(15, 25)], "value": [50.0 + (i % 4) for i in range(10)],
@@ -29,13 +29,19 @@ def headlines() -> None:
     st.title("Place: headline indicators")
     st.markdown("Statuses compare the latest figure with the rule in the catalogue.")
     st.markdown("Key: **Green** / **Amber** / **Red**")
+    for _ in range(3):
+        st.warning("Placeholder notice.")
     columns = st.columns(3, gap="medium")
     for i in range(6):
         with columns[i % 3], st.container(border=True, key=f"tile_{i}"):
             st.markdown(f"#### Indicator {i}")
             st.markdown("<span>● Green</span>", unsafe_allow_html=True)
             st.metric("Latest (2024)", "52.0%", delta="+1.0 points", delta_color="off")
-            st.altair_chart(_line(90), width="stretch")
+            if i == 0:  # on the shipped data one headline has a series to chart
+                st.altair_chart(_line(90), width="stretch")
+            else:
+                st.markdown("No figures loaded yet.")
+                st.markdown("Placeholder reason.")
             st.markdown("Placeholder sentence about the trend.")
             st.caption("Source: placeholder. Data as of 2024. Next release: 2025.")
     st.subheader("Board pack")
@@ -54,7 +60,7 @@ def priorities() -> None:
             left, middle, right = st.columns([5, 6, 1.2], vertical_alignment="center")
             left.markdown(f"**{i + 1}. Priority {i}**")
             middle.markdown("<span>● Amber</span> 3 of 4 indicators", unsafe_allow_html=True)
-            right.markdown("[Open](#)")
+            right.button("Open", key=f"open_{i}")
     st.divider()
     st.selectbox("Open a priority", [f"Priority {i}" for i in range(10)])
     st.header("Priority 1")
@@ -94,20 +100,14 @@ def trends() -> None:
     st.selectbox("Break down by", ["age", "sex"])
     st.altair_chart(alt.Chart(TABLE).mark_bar().encode(x="value:Q", y="name:N"), width="stretch")
     st.markdown("**Takeaway:** placeholder.")
-    st.header("Early warning: monthly counts")
-    c1, _c2, _c3 = st.columns([2, 1, 1])
-    c1.selectbox("Series", ["All"])
-    st.checkbox("Seasonal baseline")
-    st.altair_chart(_line(), width="stretch")
-    st.markdown("**Takeaway:** placeholder.")
-    with st.expander("How to read the early-warning chart"):
-        st.markdown("Placeholder.")
+    st.markdown("Placeholder caveat.")
 
 
 def spaces() -> None:
     st.title("Community spaces")
     st.caption("Placeholder caption.")
-    st.warning("Some geography is not loaded (placeholder).")
+    for _ in range(3):
+        st.warning("Some geography is not loaded (placeholder).")
     with st.sidebar:
         st.subheader("What if…")
         st.multiselect("Close these spaces", ["a", "b"])
@@ -116,10 +116,12 @@ def spaces() -> None:
     for column in st.columns(4):
         column.metric("Spaces", "12")
     st.subheader("Map")
-    points = pd.DataFrame({"lat": [53.0 + i / 100 for i in range(12)], "lon": [-2.18 + i / 100 for i in range(12)]})
-    layer = pdk.Layer("ScatterplotLayer", points, get_position="[lon, lat]", get_radius=80, get_fill_color=[0, 90, 160])
-    st.pydeck_chart(pdk.Deck(layers=[layer], initial_view_state=pdk.ViewState(latitude=53.0, longitude=-2.18, zoom=11),
-                             map_style=None), height=620)
+    # No map: without imported geography the project's page draws none either.
+    st.checkbox("Show closed libraries as lost spaces")
+    st.multiselect("Layers", ["libraries", "GP practices"])
+    st.markdown("Placeholder.")
+    st.markdown("Placeholder.")
+    st.markdown("Placeholder.")
     st.dataframe(TABLE.head(4), hide_index=True, width="stretch")
     st.subheader("Spaces near a postcode")
     s1, s2 = st.columns([2, 1])
@@ -141,18 +143,18 @@ def meeting() -> None:
     next_col.button("Next")
     st.subheader("Changed since the last meeting")
     st.info("Placeholder.")
+    st.markdown("Placeholder.")
+    st.markdown("Placeholder.")
     st.html("<div><b>Priority 1</b> of 10</div>")
     left, right = st.columns([1, 1], gap="large")
     with left:
         st.subheader("Indicators")
-        for i in range(5):
+        for i in range(2):
             st.html(f"<div class='card'><b>Indicator {i}</b> 52.0% ● Green</div>")
     with right:
         st.subheader("Key chart")
         st.selectbox("Indicator to chart", [f"Indicator {i}" for i in range(5)])
-        st.vega_lite_chart(SERIES, {"mark": "line", "encoding": {"x": {"field": "period", "type": "ordinal"},
-                                                                "y": {"field": "value", "type": "quantitative"}}},
-                           width="stretch")
+        st.info("No published figures yet, so there is nothing to chart.")  # as the project on shipped data
     st.subheader("Decisions and actions")
     st.text("None recorded for this priority yet.")
     with st.form("action_form", clear_on_submit=True):
@@ -174,8 +176,9 @@ def data() -> None:
     st.title("Data & sources")
     st.caption("Placeholder caption.")
     st.markdown("**Data store version** `placeholder`")
-    with st.expander("2 sources have nothing loaded yet (not an error)"):
-        st.markdown("- placeholder")
+    with st.expander("9 sources have nothing loaded yet (not an error)"):
+        for i in range(9):
+            st.markdown(f"- placeholder {i}")
     st.header("Sources")
     st.dataframe(TABLE, hide_index=True, width="stretch")
     st.header("Indicators in the catalogue")

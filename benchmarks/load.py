@@ -335,7 +335,7 @@ def cpu_per_visit(server: Server, visits: int, pages: Sequence[str] = PAGES) -> 
 def element_summary(elements: Counter[str]) -> str:
     """'57 (charts 6, tables 1, maps 0)': what a page draws, to check the floor app matches."""
     charts = sum(n for kind, n in elements.items() if "vega" in kind)
-    tables = sum(n for kind, n in elements.items() if "data_frame" in kind or "table" in kind)
+    tables = sum(n for kind, n in elements.items() if kind in ("dataframe", "table"))
     maps = sum(n for kind, n in elements.items() if "deck_gl" in kind or "map" in kind)
     return f"{sum(elements.values())} (charts {charts}, tables {tables}, maps {maps})"
 
