@@ -80,7 +80,7 @@ def test_read_forward_reports_exceptions_wrong_pages_and_elements():
 
 
 def test_element_summary_groups_the_heavy_kinds():
-    elements = Counter({"markdown": 5, "arrow_vega_lite_chart": 2, "arrow_data_frame": 1, "deck_gl_json_chart": 1})
+    elements = Counter({"markdown": 5, "vega_lite_chart": 2, "dataframe": 1, "deck_gl_json_chart": 1})
     assert load.element_summary(elements) == "9 (charts 2, tables 1, maps 1)"
 
 
