@@ -246,38 +246,56 @@ class Server:
 
 @contextmanager
 def serve(script: Path, options: Sequence[str] = (), env: dict[str, str] | None = None,
-          cwd: Path = REPO, start_timeout_s: float = 90.0) -> Iterator[Server]:
-    """`streamlit run script` on a free loopback port; stopped (and waited for) on exit."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", LOOPBACK,
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           *options]
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://{LOOPBACK}:{port}"
-        try:
-            _wait_healthy(url, proc, start_timeout_s, log)
-            yield Server(url, proc.pid)
-        finally:
-            proc.terminate()
+          cwd: Path = REPO, start_timeout_s: float = 90.0, attempts: int = 3) -> Iterator[Server]:
+    """`streamlit run script` on a free loopback port; stopped (and waited for) on exit.
+
+    Another program may take the port between choosing it and the server binding it (other
+    servers start on the same machine): then the server exits, and we try another port.
+    """
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", LOOPBACK,
+               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               *options]
+        with tempfile.TemporaryFile() as log:
+            proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log,
+                                    stderr=subprocess.STDOUT)
+            url = f"http://{LOOPBACK}:{port}"
             try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float, log) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
+                if _wait_healthy(url, proc, start_timeout_s, log, last_attempt=attempt == attempts):
+                    yield Server(url, proc.pid)
                     return
-        except OSError:
-            time.sleep(0.2)  # polling a starting server (benchmark code, not a test)
+            finally:
+                _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float, log, last_attempt: bool) -> bool:
+    """True once this process says it listens on url's port and answers /_stcore/health; False if it
+    exited first (port taken) and another attempt remains. A health answer alone could come from
+    another server that holds the port, so the process's own start-up line is checked too."""
+    listening = url.removeprefix("http://").encode()  # "Uvicorn server started on 127.0.0.1:PORT"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        log.seek(0)
+        if listening in log.read():
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return True
+            except OSError:
+                pass
+        time.sleep(0.2)  # polling a starting server (benchmark code, not a test)
+    if proc.poll() is not None and not last_attempt:
+        return False
     log.seek(0)
     tail = log.read().decode(errors="replace")[-2000:]
     raise RuntimeError(f"the server for {url} did not become healthy within {timeout_s:.0f} s:\n{tail}")

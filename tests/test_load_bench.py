@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import socket
 import textwrap
 import time
 from collections import Counter
@@ -118,3 +119,19 @@ def test_sessions_visit_pages_on_a_real_server(tmp_path):
                                 deadline_s=30, visit_timeout_s=30)
         assert bad.problems() == ["broken: ValueError: broken on purpose", "missing: another page ran instead"]
         assert bad.by_page() == {}
+
+
+def test_serve_tries_another_port_when_its_port_is_taken(tmp_path, monkeypatch):
+    script = tmp_path / "tiny_app.py"
+    script.write_text(TINY_APP, encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        ports = iter([busy, load.free_port()])
+        monkeypatch.setattr(load, "free_port", lambda: next(ports))
+        with load.serve(script, cwd=tmp_path, start_timeout_s=60) as server:
+            assert not server.url.endswith(f":{busy}")
+            result = load.run_sessions(server.url, sessions=1, cycles=1, pages=["two"], deadline_s=30,
+                                       visit_timeout_s=30)
+            assert result.problems() == [] and len(result.visits) == 1
