@@ -32,6 +32,7 @@ import time
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,7 +227,9 @@ def run_sessions(url: str, sessions: int, cycles: int, pages: Sequence[str] = PA
                                for i in range(sessions)))
 
     start = time.perf_counter()
-    asyncio.run(main())
+    # A thread of its own: the caller may already run an event loop (Playwright's sync API does).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, main()).result()
     return LoadResult(sessions, visits, time.perf_counter() - start)
 
 

@@ -5,6 +5,7 @@ Figures are never asserted; these tests check that the harness measures what it 
 
 from __future__ import annotations
 
+import asyncio
 import math
 import os
 import socket
@@ -135,3 +136,9 @@ def test_serve_tries_another_port_when_its_port_is_taken(tmp_path, monkeypatch):
             result = load.run_sessions(server.url, sessions=1, cycles=1, pages=["two"], deadline_s=30,
                                        visit_timeout_s=30)
             assert result.problems() == [] and len(result.visits) == 1
+
+            async def inside_a_running_loop() -> load.LoadResult:  # as after Playwright's sync API
+                return load.run_sessions(server.url, sessions=1, cycles=1, pages=["one"], deadline_s=30,
+                                         visit_timeout_s=30)
+
+            assert len(asyncio.run(inside_a_running_loop()).visits) == 1
