@@ -12,6 +12,7 @@ import socket
 import textwrap
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -141,4 +142,6 @@ def test_serve_tries_another_port_when_its_port_is_taken(tmp_path, monkeypatch):
                 return load.run_sessions(server.url, sessions=1, cycles=1, pages=["one"], deadline_s=30,
                                          visit_timeout_s=30)
 
-            assert len(asyncio.run(inside_a_running_loop()).visits) == 1
+            # In a fresh thread, so this test runs the same whether or not pytest's thread holds a loop.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                assert len(pool.submit(asyncio.run, inside_a_running_loop()).result().visits) == 1
