@@ -103,6 +103,23 @@ def trends() -> None:
     st.markdown("Placeholder caveat.")
 
 
+def compare() -> None:
+    st.title("Compare with peers")
+    st.caption("Placeholder caption.")
+    left, right = st.columns([3, 2])
+    left.selectbox("Measure", [f"Measure {i}" for i in range(8)])
+    right.radio("Peer group", ["All", "Single-tier"], horizontal=True)
+    st.markdown("**Placeholder sentence.**")
+    chart_col, table_col = st.columns([3, 2])
+    with chart_col:
+        st.altair_chart(alt.Chart(TABLE).mark_point().encode(x="value:Q", y="name:N"), width="stretch")
+        st.caption("Source: placeholder.")
+    with table_col:
+        st.dataframe(TABLE, hide_index=True, height=380, width="stretch")
+        st.download_button("Download this table (CSV)", TABLE.to_csv(index=False), file_name="compare.csv")
+    st.caption("Placeholder context.")
+
+
 def spaces() -> None:
     st.title("Community spaces")
     st.caption("Placeholder caption.")
@@ -192,4 +209,4 @@ def data() -> None:
 
 st.set_page_config(page_title="Floor app", layout="wide")
 st.navigation([st.Page(fn, title=fn.__name__.title(), url_path=fn.__name__, default=fn is headlines)
-               for fn in (headlines, priorities, trends, spaces, meeting, data)]).run()
+               for fn in (headlines, priorities, trends, compare, spaces, meeting, data)]).run()

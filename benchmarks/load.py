@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 LOOPBACK = "127.0.0.1"
 # The dashboard's pages by url_path (dashboard.py); the floor and plain apps use the same paths.
-PAGES = ("headlines", "priorities", "trends", "spaces", "meeting", "data")
+PAGES = ("headlines", "priorities", "trends", "compare", "spaces", "meeting", "data")
 SESSION_LEVELS = (5, 10, 20)
 
 

@@ -1,4 +1,4 @@
-"""Plain app for the load benchmark: the six pages written the way Streamlit's tutorials do.
+"""Plain app for the load benchmark: the dashboard's pages written the way Streamlit's tutorials do.
 
 The catalogue through `yaml.safe_load` and the store's tidy table through `st.cache_data`
 (unpickled on every rerun), then filtering and drawing inline. No status engine, no
@@ -105,6 +105,22 @@ def trends() -> None:
         st.altair_chart(alt.Chart(parts).mark_bar().encode(x="value:Q", y="breakdown:N"), width="stretch")
 
 
+def compare() -> None:
+    st.title("Compare with peers")
+    national = obs[(obs["area_type"] == "local_authority") & (obs["breakdown"] == "")]
+    measures = sorted(set(national["indicator_id"]))
+    if not measures:
+        st.info("No national figures loaded.")
+        return
+    choice = st.selectbox("Measure", measures, format_func=lambda i: indicators.get(i, {}).get("title", i))
+    rows = national[national["indicator_id"] == choice]
+    latest = rows[rows["period_end"] == rows["period_end"].max()].sort_values("value")
+    st.altair_chart(alt.Chart(latest).mark_point().encode(x="value:Q", y=alt.Y("area_name:N", sort="x")),
+                    width="stretch")
+    st.dataframe(latest[["area_name", "value", "period"]], hide_index=True, width="stretch")
+    st.download_button("Download this table (CSV)", latest.to_csv(index=False), file_name=f"compare-{choice}.csv")
+
+
 def spaces() -> None:
     st.title("Community spaces")
     register = config.data_dir() / "community_spaces" / "register.csv"
@@ -150,4 +166,4 @@ def data() -> None:
 
 st.set_page_config(page_title="Plain app", layout="wide")
 st.navigation([st.Page(fn, title=fn.__name__.title(), url_path=fn.__name__, default=fn is headlines)
-               for fn in (headlines, priorities, trends, spaces, meeting, data)]).run()
+               for fn in (headlines, priorities, trends, compare, spaces, meeting, data)]).run()
