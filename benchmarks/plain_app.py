@@ -14,7 +14,7 @@ import pydeck as pdk
 import streamlit as st
 import yaml
 
-from cohesion import config, store
+from cohesion import config, query
 
 
 @st.cache_data
@@ -25,7 +25,7 @@ def load_catalogue() -> dict:
 
 @st.cache_data
 def load_observations() -> pd.DataFrame:
-    return store.read_observations()
+    return query.load()
 
 
 catalogue = load_catalogue()
