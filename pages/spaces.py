@@ -1,12 +1,14 @@
-"""Community spaces: where social infrastructure is, and where need is high but provision thin.
+"""Community spaces: an officer's map of social infrastructure, and where need is high but provision thin.
 
 Thin page: widgets, cached calls into cohesion.spaces / cohesion.geo, drawing. Works with no
 geography at all (postcode-district summary), with postcodes only (points), and with boundaries
-and deprivation (choropleth, ranking, what-if).
+and deprivation (choropleth, ranking, what-if). The search box takes a postcode or a ward name;
+the URL keeps the search, layers and area choices (cohesion.spaces.url_state).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,19 +16,26 @@ import streamlit as st
 
 from cohesion import config, ui
 from cohesion.geo import aggregate, boundaries, need
-from cohesion.geo.postcodes import normalise_postcode
 from cohesion.spaces import collect as spaces_collect
-from cohesion.spaces import maps
+from cohesion.spaces import maps, search, url_state
 from cohesion.spaces.indicator import participation_by_district, participation_citation
-from cohesion.spaces.register import CATEGORIES, placement_summary, problem_rows
+from cohesion.spaces.layer import layer_name
+from cohesion.spaces.layer_registry import DEFAULT_COUNTED
+from cohesion.spaces.register import placement_summary, problem_rows
 
 ui.through_entry_point()
 
 catalogue = ui.require_catalogue()
 place = catalogue.place
 st.title("Community spaces")
-st.caption(f"Strategy priority 10: map where social infrastructure in {place.name} is strongest and weakest, "
-           "to see where support is needed most.")
+st.caption(f"Strategy priority 10: where social infrastructure in {place.name} is strongest and weakest. "
+           "Search a postcode or a ward; the link keeps what you chose.")
+
+MAP_HEIGHT = 560
+AREA_LABELS = {"wards": "Current wards", "none": "No shading"}  # "lsoa" is named after the edition in use
+CNI_NOTE = ("Community Needs Index (OCSI, 2023) civic-assets score: higher means more need (fewer community, "
+            "civic and cultural assets). 0 is about the middle of England's neighbourhoods, so a negative score "
+            "is not an error: it means less need than most of England.")
 
 
 def _mtime(path: Path) -> float:
@@ -54,15 +63,23 @@ def _collected(register: str, reg_mtime: float, folder: str, geo_key: tuple) -> 
     return spaces_collect.collect(Path(register), geo, area)
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _authorities(folder: str, geo_key: tuple) -> dict[str, str]:
+    return search.authority_names(_geo(folder, geo_key).layers.get("authorities.csv"))
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _prepared(register: str, reg_mtime: float, folder: str, geo_key: tuple, remove: tuple[str, ...],
-              add: tuple[tuple[str, str], ...]) -> tuple[spaces_collect.Prepared, pd.DataFrame, list[str]]:
+              add: tuple[tuple[str, str], ...], counted: tuple[str, ...],
+              ) -> tuple[spaces_collect.Prepared, pd.DataFrame, list[str]]:
+    """(area tables and ranking from the counted layers only, every space, what-if messages)."""
     geo = _geo(folder, geo_key)
     spaces = _collected(register, reg_mtime, folder, geo_key).spaces
     messages: list[str] = []
     if remove or add:
         spaces, messages = need.what_if(spaces, remove, add, geo.postcodes, place.code)
-    return spaces_collect.prepare(geo, spaces), spaces, messages
+    provision = spaces[spaces["layer"].isin(counted + ("what-if",))]
+    return spaces_collect.prepare(geo, provision), spaces, messages
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -73,9 +90,10 @@ def _simplified(folder: str, geo_key: tuple, level: str) -> object:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _deck(folder: str, geo_key: tuple, prep_key: tuple, level: str | None, measure: str | None,
-          categories: tuple[str, ...], lost: bool, basemap: str | None) -> tuple[object, float, float]:
+          shown: tuple[str, ...], lost: bool, basemap: str | None, query: str) -> tuple[object, float, float]:
     prepared, spaces, _ = _prepared(*prep_key)
-    points = maps.point_records(spaces, list(categories), include_lost=lost)
+    geo = _geo(folder, geo_key)
+    points = maps.point_records(spaces[spaces["layer"].isin(shown + ("what-if",))], include_lost=lost)
     geojson, vmin, vmax = None, 0.0, 1.0
     table = None
     if level and measure:
@@ -83,13 +101,23 @@ def _deck(folder: str, geo_key: tuple, prep_key: tuple, level: str | None, measu
     if table is not None:
         geojson, vmin, vmax = maps.choropleth_geojson(table, measure, "ward" if level == "wards" else "neighbourhood",
                                                       _simplified(folder, geo_key, level))
-    if table is not None:  # fit the whole area, not just where the spaces are
-        west, south, east, north = table.total_bounds
-        extent = pd.Series([south, north]), pd.Series([west, east])
+    marker = highlight = None
+    found = search.find(query, geo, place.code, place.name, _authorities(folder, geo_key)) if query else None
+    if found is not None and found.kind == "postcode":
+        marker = maps.marker_record(found.lat, found.lon, found.postcode, found.message)
+        view = maps.point_view(found.lat, found.lon, search.ZOOM_POSTCODE)
     else:
-        located = spaces[spaces["status"] == "located"]
-        extent = located["lat"], located["lon"]
-    return maps.build_deck(points, geojson, maps.view_for(*extent), basemap), vmin, vmax
+        if found is not None and found.kind == "wards":
+            highlight = maps.highlight_geojson(found.wards)
+            west, south, east, north = found.bounds
+        elif table is not None or geo.wards is not None:  # fit the whole area, not just where the spaces are
+            west, south, east, north = (table if table is not None else geo.wards).total_bounds
+        else:
+            located = spaces[spaces["status"] == "located"]
+            south, north = located["lat"].min(), located["lat"].max()
+            west, east = located["lon"].min(), located["lon"].max()
+        view = maps.view_for(pd.Series([south, north]), pd.Series([west, east]), height_px=MAP_HEIGHT)
+    return maps.build_deck(points, geojson, view, basemap, marker, highlight), vmin, vmax
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -101,8 +129,20 @@ def _districts(prep_key: tuple, published: str, published_mtime: float) -> tuple
 
 def _swatches(table: pd.DataFrame) -> object:
     # The colour column shows the colour itself (no hex text); the words are in the other columns.
-    return (table.style.apply(lambda _col: [f"background-color: {c}" for c in table["colour"]], subset=["colour"])
+    # A grey border so a light swatch (white for schools) still shows on the white table.
+    return (table.style.apply(lambda _col: [f"background-color: {c}; border: 1px solid #8c8c8c" for c in table["colour"]],
+                              subset=["colour"])
             .format(lambda _v: "", subset=["colour"]))
+
+
+def _plain(text: str) -> str:
+    """Text from data or the user, shown literally: Markdown punctuation backslash-escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>:$])", r"\\\1", text)
+
+
+def _in_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """Layer keys replaced by their names, for any table shown to a person."""
+    return frame.assign(layer=frame["layer"].map(layer_name)) if "layer" in frame else frame
 
 
 folder = str(config.geo_dir())
@@ -120,31 +160,132 @@ if geo.missing:
 for problem in collected.problems:
     st.error(problem)
 
-# --- what-if controls live in the sidebar so the map and ranking update together -------------
-located_open = collected.spaces[(collected.spaces["status"] == "located") & collected.spaces["is_open"]
-                                & ~collected.spaces["sensitive"]]
+# --- choices: from the URL on a session's first visit, then from the widgets --------------------
+present = [layer.key for layer in collected.layers]
+levels = [k for k, table in (("wards", geo.wards), ("lsoa", geo.neighbourhood_polygons)) if table is not None]
+AREA_LABELS["lsoa"] = need.neighbourhood_label(geo)
+measures = list(maps.MEASURES)
+if "spaces_url_read" not in st.session_state:
+    st.session_state["spaces_url_read"] = True
+    wanted = url_state.decode(st.query_params.to_dict(), present, levels, measures)
+    st.session_state["spaces_q"] = wanted.query
+    st.session_state["spaces_within"] = wanted.radius
+    if wanted.layers is not None:
+        st.session_state["spaces_layers"] = list(wanted.layers)
+    if wanted.counted is not None:
+        st.session_state["spaces_count"] = list(wanted.counted)
+    if wanted.areas is not None:
+        st.session_state["spaces_areas"] = wanted.areas
+    if wanted.shade is not None:
+        st.session_state["spaces_shade"] = wanted.shade
+
+
+def _default(key: str, value: object) -> object:
+    # A widget gets a default only when the URL (session state) has not set it: never both.
+    return None if key in st.session_state else value
+
+
 with st.sidebar:
     st.subheader("What if…")
     st.caption("Close a space or open a new one and see the map and ranking change. Nothing is saved.")
+    located_open = collected.spaces[(collected.spaces["status"] == "located") & collected.spaces["is_open"]
+                                    & ~collected.spaces["sensitive"]]
     labels = dict(zip(located_open["id"], located_open["name"] + " (" + located_open["postcode"] + ")", strict=True))
     remove = tuple(sorted(st.multiselect("Close these spaces", list(labels), format_func=labels.get)))
     add_name = st.text_input("Open a new space: name", value="")
     add_postcode = st.text_input("…at postcode", value="", placeholder=need.example_postcode(geo))
     add = ((add_name.strip() or "New space (what-if)", add_postcode.strip()),) if add_postcode.strip() else ()
 
-prep_key = (str(register_path), reg_mtime, folder, geo_key, remove, add)
+row = st.columns([2.6, 1.4, 2.1, 3], vertical_alignment="bottom")
+example_ward = f" or {geo.wards['name'].iloc[0]}" if geo.wards is not None and len(geo.wards) else ""
+query = row[0].text_input("Find a postcode or ward", key="spaces_q", placeholder=need.example_postcode(geo) + example_ward,
+                          max_chars=url_state.MAX_QUERY).strip()
+radius = row[1].selectbox("Spaces within", url_state.RADII, key="spaces_within", format_func=lambda m: f"{m:,} m",
+                          index=0 if "spaces_within" in st.session_state
+                          else url_state.RADII.index(url_state.DEFAULT_RADIUS))
+level = row[2].selectbox("Shade areas", levels + ["none"], key="spaces_areas", format_func=AREA_LABELS.get)
+level = None if level in (None, "none") else level
+measure = None
+if level:
+    options = ["spaces_per_1k", "nearest_space_m", "imd_decile" if level == "lsoa" else "deprived_share_pct"]
+    if geo.cni is not None:
+        options.append("civic_assets_score")
+    if st.session_state.get("spaces_shade") not in options:
+        st.session_state.pop("spaces_shade", None)
+    measure = row[3].selectbox("Shade by", options, key="spaces_shade", format_func=lambda m: maps.MEASURES[m]["label"])
+# The layer switches sit under the map (with the legend) but are read here: the map needs them.
+shown = tuple(k for k in st.session_state.get("spaces_layers", present) if k in present)
+default_counted = [k for k in present if k in DEFAULT_COUNTED]
+
+counted = tuple(k for k in st.session_state.get("spaces_count", default_counted) if k in present)
+prep_key = (str(register_path), reg_mtime, folder, geo_key, remove, add, counted)
 prepared, spaces, whatif_messages = _prepared(*prep_key)
-baseline, _, _ = _prepared(str(register_path), reg_mtime, folder, geo_key, (), ())
+baseline, _, _ = _prepared(str(register_path), reg_mtime, folder, geo_key, (), (), counted)
 for message in whatif_messages:
-    st.info(f"What-if: {message}. The figures below are not real.", icon=":material/science:")
+    st.info(f"What-if: {_plain(message)}. The figures below are not real.", icon=":material/science:")
+
+found = search.find(query, geo, place.code, place.name, _authorities(folder, geo_key)) if query else None
+if found is not None:
+    if found.kind == "none":
+        st.error(_plain(found.message), icon=":material/search_off:")
+    elif not found.inside:
+        st.warning(_plain(found.message), icon=":material/wrong_location:")
+    else:
+        st.success(_plain(found.message), icon=":material/location_on:")
+
+# --- the map --------------------------------------------------------------------------------------
+on_map = spaces[(spaces["status"] == "located") & spaces["is_open"] & ~spaces["sensitive"]
+                & spaces["layer"].isin(shown + ("what-if",))]
+lost = st.session_state.get("spaces_lost", False)
+basemap_key, basemap_url, basemap_note = maps.basemap_choice()
+deck, vmin, vmax = _deck(folder, geo_key, prep_key, level, measure, shown, lost, basemap_url,
+                         query if found is not None and found.kind != "none" else "")
+if len(on_map) or level or (found is not None and found.kind != "none"):
+    st.pydeck_chart(deck, height=MAP_HEIGHT, width="stretch")
+else:
+    st.info("No spaces can be placed on a map yet: the postcode lookup is not loaded and no row has coordinates. "
+            "The postcode-district table below still works.")
+if basemap_note:
+    st.caption(basemap_note)
+
+st.pills("Layers on the map (each on or off)", present, key="spaces_layers", selection_mode="multi",
+         format_func=layer_name, default=_default("spaces_layers", present))
+legend_cols = st.columns([1, 1, 1])
+present_categories = [c for c in maps.CATEGORY_COLOURS if (on_map["category"] == c).any()]
+legend = pd.DataFrame({"colour": [maps.CATEGORY_COLOURS[c] for c in present_categories],
+                       "points: category": present_categories,
+                       "on map": [int((on_map["category"] == c).sum()) for c in present_categories]})
+with legend_cols[0]:
+    if len(legend):
+        st.dataframe(_swatches(legend), hide_index=True, width="stretch",
+                     column_config={"colour": st.column_config.Column("colour", width="small")})
+    st.checkbox("Show closed libraries as lost spaces (grey)", key="spaces_lost")
+    if found is not None and found.kind == "postcode":
+        st.caption("Magenta ring: the searched postcode (its centroid).")
+    if found is not None and found.kind == "wards":
+        st.caption("Magenta outline: the ward(s) found.")
+if level and measure:
+    bins = pd.DataFrame(maps.legend_bins(measure, vmin, vmax), columns=["colour", "range"])
+    with legend_cols[1]:
+        st.caption(f"Areas: {maps.MEASURES[measure]['label']}. Dark = low, yellow = high "
+                   f"({maps.MEASURES[measure]['higher']}); light grey = missing.")
+        st.dataframe(_swatches(bins), hide_index=True, width="stretch",
+                     column_config={"colour": st.column_config.Column("colour", width="small")})
+    with legend_cols[2]:
+        if measure in ("spaces_per_1k", "nearest_space_m"):
+            st.caption("Counts only the layers counted as provision (see “Where provision is thin”): "
+                       + (", ".join(layer_name(k) for k in counted) or "none") + ".")
+        if measure == "civic_assets_score":
+            st.caption(CNI_NOTE)
+        st.caption(f"Population: {aggregate.POPULATION_NOTE}. Polygons simplified "
+                   f"({maps.SIMPLIFY_TOLERANCE_DEG}° ≈ 10 m) for display.")
 
 # --- headline counts: nothing disappears unexplained ------------------------------------------
 register_rows = spaces[spaces["layer"] == "register"]
-on_map = spaces[(spaces["status"] == "located") & spaces["is_open"] & ~spaces["sensitive"]]
 not_placed = spaces[spaces["status"].isin(["not placed", "location needed", "district only"])]
 cols = st.columns(4)
 cols[0].metric("Open spaces on the map", f"{len(on_map):,}", border=True,
-               help="Located, open, inside the area and not sensitive.")
+               help="Located, open, inside the area, not sensitive, and in a layer that is switched on.")
 cols[1].metric("Sensitive venues (district only)", f"{int((spaces['sensitive'] & spaces['is_open']).sum()):,}",
                border=True, help="Never shown at their point; counted in the postcode-district table only.")
 cols[2].metric("Could not be placed", f"{len(not_placed):,}", border=True,
@@ -153,126 +294,107 @@ cols[3].metric("Register: location needed", f"{int((register_rows['status'] == '
                border=True, help="Venues named in the strategy whose postcode is not yet confirmed.")
 if len(not_placed):
     reasons = not_placed.groupby(["layer", "status"]).size().rename("spaces").reset_index()
-    st.caption("Not placed: " + "; ".join(f"{r.spaces} {r.layer} ({r.status})" for r in reasons.itertuples()))
+    st.caption("Not placed: " + "; ".join(f"{r.spaces} {layer_name(r.layer)} ({r.status})" for r in reasons.itertuples())
+               + ". Each is named under “Data problems and sources” below.")
 
-# --- map ---------------------------------------------------------------------------------------
-st.subheader("Map")
-levels = {}
-if prepared.tables.wards is not None:
-    levels["wards"] = "Current wards"
-if prepared.tables.lsoa is not None:
-    levels["lsoa"] = need.neighbourhood_label(geo)
-c1, c2, c3 = st.columns([1, 2, 2])
-level = c1.radio("Areas", list(levels), format_func=levels.get, horizontal=False) if levels else None
-measure = None
-if level:
-    options = ["spaces_per_1k", "nearest_space_m", "imd_decile" if level == "lsoa" else "deprived_share_pct"]
-    if geo.cni is not None:
-        options.append("civic_assets_score")
-    measure = c2.selectbox("Shade areas by", options, format_func=lambda m: maps.MEASURES[m]["label"])
-categories = tuple(c3.multiselect("Categories shown", CATEGORIES, default=CATEGORIES))
-lost = st.checkbox("Show closed libraries as lost spaces (grey)", value=False)
-basemap_key, basemap_url, basemap_note = maps.basemap_choice()
-if basemap_note:
-    st.caption(basemap_note)
-deck, vmin, vmax = _deck(folder, geo_key, prep_key, level, measure, categories, lost, basemap_url)
-if len(on_map) or level:
-    st.pydeck_chart(deck, height=620)
-else:
-    st.info("No spaces can be placed on a map yet: the postcode lookup is not loaded and no row has coordinates. "
-            "The postcode-district table below still works.")
-
-legend = pd.DataFrame({"category": list(maps.CATEGORY_COLOURS), "colour": list(maps.CATEGORY_COLOURS.values()),
-                       "on map": [int((on_map["category"] == c).sum()) for c in maps.CATEGORY_COLOURS]})
-legend_cols = st.columns(2)
-legend_cols[0].caption("Points: colour by category (colour-blind-safe palette)")
-legend_cols[0].dataframe(_swatches(legend), hide_index=True, width="stretch", height=460)  # all 12 rows
-if level and measure:
-    bins = pd.DataFrame(maps.legend_bins(measure, vmin, vmax), columns=["colour", "range"])
-    legend_cols[1].caption(f"Areas: {maps.MEASURES[measure]['label']}, viridis scale (dark = low, yellow = high: "
-                           f"{maps.MEASURES[measure]['higher']}); light grey = missing")
-    legend_cols[1].dataframe(_swatches(bins), hide_index=True, width="stretch")
-    legend_cols[1].caption(f"Population: {aggregate.POPULATION_NOTE}. Polygons simplified "
-                           f"({maps.SIMPLIFY_TOLERANCE_DEG}° ≈ 10 m) for display.")
+# --- spaces near the searched postcode ----------------------------------------------------------
+if found is not None and found.kind == "postcode":
+    near = aggregate.spaces_near(found.lat, found.lon, found.postcode.split()[0],
+                                 spaces[spaces["layer"].isin(shown + ("what-if",))], radius)
+    st.subheader(f"Spaces within {radius:,} m of {found.postcode}")
+    st.write(f"{int(near['distance_m'].notna().sum())} open space(s) in the layers shown, nearest first. "
+             "Sensitive venues are listed by district only, never with a distance.")
+    st.dataframe(_in_words(near.drop(columns=["distance_m"])), hide_index=True, width="stretch",
+                 column_config={"where": "distance"})
 
 # --- where provision is thin --------------------------------------------------------------------
 st.subheader("Where provision is thin")
 ranked = None
-if level == "wards":
-    ranked, base = prepared.ward_ranked, baseline.ward_ranked
+if level == "wards" or (level is None and prepared.ward_ranked is not None):
+    ranked, base, unit = prepared.ward_ranked, baseline.ward_ranked, "wards"
 else:
-    ranked, base = prepared.lsoa_ranked, baseline.lsoa_ranked
+    ranked, base, unit = prepared.lsoa_ranked, baseline.lsoa_ranked, "lsoa"
+st.pills("Counted as provision", present, key="spaces_count", selection_mode="multi", format_func=layer_name,
+         default=_default("spaces_count", default_counted),
+         help="Which layers the ranking (and the spaces-per-1,000 and distance shading) counts. By default only "
+              "places anyone can walk into and meet: the council register, libraries and OpenStreetMap venues. "
+              "GP practices, pharmacies and schools are services shown for context; tick them to count them.")
+st.caption("Counting: " + ("; ".join(f"{layer_name(k)} ({int(on_layer)} open)" for k, on_layer in (
+    (k, ((spaces["layer"] == k) & (spaces["status"] == "located") & spaces["is_open"] & ~spaces["sensitive"]).sum())
+    for k in counted)) or "no layer: every area has no provision") + ".")
 if ranked is None:
-    st.info("The ranking needs LSOA boundaries and IMD 2019 in the geo folder (see the note at the top).")
+    st.info("The ranking needs LSOA boundaries and a deprivation index (IMD 2025 or IMD 2019) in the geo folder "
+            "(see the note at the top).")
 else:
-    st.markdown(need.rule_text("ward" if level == "wards" else "lsoa", geo))
+    st.markdown(need.rule_text("ward" if unit == "wards" else "lsoa", geo))
     st.caption(need.edition_text(geo))
     thin = ranked[ranked["thin"]]
-    st.write(f"**{len(thin)}** of {len(ranked)} {'wards' if level == 'wards' else 'neighbourhoods'} are thin by this rule.")
-    show = ["rank", "name", "population", "imd_decile" if level != "wards" else "deprived_share_pct",
+    st.write(f"**{len(thin)}** of {len(ranked)} {'wards' if unit == 'wards' else 'neighbourhoods'} are thin by "
+             "this rule.")
+    show = ["rank", "name", "population", "imd_decile" if unit != "wards" else "deprived_share_pct",
             "civic_assets_score", "spaces_count", "spaces_per_1k", "nearest_space_m", "provision_score", "thin"]
-    st.dataframe(ranked[show].head(25).rename(columns={"population": "residents (mid-2015)"}), hide_index=True,
-                 width="stretch", column_config={
-                     "spaces_count": "spaces", "imd_decile": "IMD decile",
-                     "spaces_per_1k": st.column_config.NumberColumn("spaces per 1,000", format="%.2f"),
-                     "nearest_space_m": st.column_config.NumberColumn("nearest space (m)", format="%d"),
-                     "provision_score": st.column_config.NumberColumn("provision score", format="%.2f"),
-                     "deprived_share_pct": st.column_config.NumberColumn("residents in IMD 1-2 (%)", format="%.0f"),
-                     "civic_assets_score": st.column_config.NumberColumn("CNI civic-assets need", format="%.2f")})
+    table = ranked[show].head(25).assign(thin=ranked["thin"].head(25).map({True: "thin", False: ""}))
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "rank": st.column_config.NumberColumn("rank", width="small"),
+        "name": st.column_config.TextColumn("ward" if unit == "wards" else "neighbourhood", width="medium"),
+        "population": st.column_config.NumberColumn("residents", format="%d", help=aggregate.POPULATION_NOTE),
+        "spaces_count": st.column_config.NumberColumn("spaces", help="Open spaces in the counted layers"),
+        "imd_decile": st.column_config.NumberColumn("IMD decile", help="1 = most deprived 10% in England"),
+        "spaces_per_1k": st.column_config.NumberColumn("per 1,000", format="%.2f", help="Spaces per 1,000 residents"),
+        "nearest_space_m": st.column_config.NumberColumn("nearest (m)", format="%d",
+                                                         help="Distance to the nearest counted open space"),
+        "provision_score": st.column_config.NumberColumn("provision", format="%.2f",
+                                                         help="0 = least provision in the city, 1 = most"),
+        "deprived_share_pct": st.column_config.NumberColumn("in IMD 1-2 (%)", format="%.0f",
+                                                            help="Residents in IMD deciles 1-2 (%)"),
+        "civic_assets_score": st.column_config.NumberColumn("CNI civic need", format="%.2f", help=CNI_NOTE),
+        "thin": st.column_config.TextColumn("thin", width="small")})
+    if geo.cni is not None:
+        st.caption(CNI_NOTE)
     if remove or add:
         changes = need.ranking_changes(base, ranked)
-        st.write("What-if: now thin: " + (", ".join(changes["now_thin"]) or "none")
-                 + ". No longer thin: " + (", ".join(changes["no_longer_thin"]) or "none") + ".")
+        st.write("What-if: now thin: " + _plain(", ".join(changes["now_thin"]) or "none")
+                 + ". No longer thin: " + _plain(", ".join(changes["no_longer_thin"]) or "none") + ".")
         st.caption("Provision is ranked within the city, so a change in one place can move other areas across "
                    "the lowest-third line too.")
-
-# --- postcode search ----------------------------------------------------------------------------
-st.subheader("Spaces near a postcode")
-s1, s2 = st.columns([2, 1])
-query = s1.text_input("Postcode", value="", placeholder=need.example_postcode(geo))
-radius = s2.selectbox("Within", [500, 1000, 2000, 5000], index=1, format_func=lambda m: f"{m:,} m")
-if query.strip():
-    postcode = normalise_postcode(query)
-    found = geo.postcodes.locate(pd.Series([postcode])) if postcode and geo.postcodes is not None else None
-    if postcode is None:
-        st.error(f"'{query}' is not a valid postcode (expected {need.example_postcode(geo).removeprefix('e.g. ')}).")
-    elif found is None:
-        st.info("Postcode search needs the postcode lookup in the geo folder.")
-    elif not bool(found["found"].iloc[0]):
-        st.error(f"{postcode} is not in the postcode lookup.")
-    else:
-        near = aggregate.spaces_near(float(found["lat"].iloc[0]), float(found["lon"].iloc[0]), postcode.split()[0],
-                                     spaces, radius)
-        st.write(f"{int(near['distance_m'].notna().sum())} open space(s) within {radius:,} m of {postcode}, nearest "
-                 "first. Sensitive venues are listed by district only, never with a distance.")
-        st.dataframe(near.drop(columns=["distance_m"]), hide_index=True, width="stretch")
 
 # --- postcode districts (works with no boundaries) ----------------------------------------------
 st.subheader("By postcode district")
 participation, citation, districts = _districts(prep_key, str(config.data_dir() / "published_figures.csv"),
-                                      _mtime(config.data_dir() / "published_figures.csv"))
+                                                _mtime(config.data_dir() / "published_figures.csv"))
 districts = districts.copy()  # the cached frame stays untouched
 districts["listening_participation_pct"] = [  # a missing share says so, never blank or zero
     "not published" if pd.isna(v) else f"{v:.1f}%" for v in districts["listening_participation_pct"]]
 st.dataframe(districts, hide_index=True, width="stretch", column_config={
     "spaces_open": "open spaces", "sensitive_open": "sensitive (count only)", "lost_spaces": "closed libraries",
+    "categories": st.column_config.TextColumn("categories", width="large"),
     "listening_participation_pct": "listening-exercise participants"})
 no_district = int((spaces["district"] == "").sum())
-st.caption(f"Counts are of the spaces loaded ({', '.join(layer.title for layer in collected.layers) or 'none'}); "
+st.caption(f"Counts are of every layer loaded ({', '.join(layer.title for layer in collected.layers) or 'none'}); "
            f"{no_district} more have no postcode yet, so no district. "
            + (f"Listening-exercise participation: {citation}." if participation
               else "Listening-exercise participation by district: not loaded."))
 
 with st.expander("Data problems and sources"):
-    st.dataframe(placement_summary(spaces), hide_index=True, width="stretch")
+    st.dataframe(_in_words(placement_summary(spaces)), hide_index=True, width="stretch")
     for layer in collected.layers:
         for note in layer.notes:
             st.caption(f"{layer.title}: {note}")
     problems = problem_rows(spaces)
+    unplaced = spaces.loc[(spaces["status"] != "located") & (spaces["problem"] == ""),
+                          ["layer", "row", "name", "postcode", "status"]]
     if len(problems):
         st.write(f"{len(problems)} row(s) with problems (fix them in the file and row named):")
-        st.dataframe(problems, hide_index=True, width="stretch")
+        st.dataframe(_in_words(problems), hide_index=True, width="stretch",
+                     column_config={"problem": st.column_config.TextColumn("problem", width="large")})
+    if len(unplaced):
+        st.write(f"{len(unplaced)} row(s) without a location yet:")
+        st.dataframe(_in_words(unplaced), hide_index=True, width="stretch")
     for note in prepared.tables.notes:
         st.caption(note)
     for credit in dict.fromkeys(geo.attributions + collected.attributions):
         st.caption(credit)
+
+# --- the link reproduces this view ---------------------------------------------------------------
+st.query_params.from_dict(url_state.encode(url_state.ViewChoices(
+    query=query, radius=radius, layers=shown, counted=counted, areas=level or "none", shade=measure)))

@@ -32,7 +32,7 @@ def test_import_writes_every_standard_file(imported: Path) -> None:
     assert len(geo.imd) == 159 and geo.imd["population"].notna().all()
     assert geo.imd["population"].sum() > 240_000  # "1,433"-style numbers parsed, not dropped
     assert len(geo.cni) == 163
-    assert set(geo.layers) == {"libraries.csv", "gp_practices.csv"}
+    assert set(geo.layers) == {"libraries.csv", "gp_practices.csv", "pharmacies.csv", "schools.csv", "authorities.csv"}
     assert geo.attributions
 
 

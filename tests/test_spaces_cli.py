@@ -44,7 +44,34 @@ def test_check_lists_every_problem(tmp_path: Path, geo: Path, capsys: pytest.Cap
 
 def test_check_clean_register_exits_zero(geo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = cohesion_main(["spaces", "check", str(REPO / "data/community_spaces/register.csv"), "--geo", str(geo)])
-    assert code == 0 and "No problems found." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert code == 0 and "No problems found." in out
+    # Rows with no postcode yet are named one by one, not only counted.
+    assert "33 row(s) cannot be placed on the map yet:" in out
+    assert "row 2: Abbey Hulton Community Lounge: no postcode or coordinates yet (location needed)" in out
+    assert out.count("(location needed)\n") == 33
+
+
+def test_check_names_unplaced_rows_among_problems(tmp_path: Path, geo: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(BAD + "Waiting Hall,community centre,,,,,,,,,yes,test,2025-01-01,no,\n")
+    assert cohesion_main(["spaces", "check", str(path), "--geo", str(geo)]) == 1
+    out = capsys.readouterr().out
+    assert "1 row(s) cannot be placed on the map yet:\n  row 8: Waiting Hall: no postcode or coordinates yet" in out
+
+
+def test_check_new_layers(reference_data: Path, geo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = reference_data / "community-spaces"
+    code = cohesion_main(["spaces", "check", str(folder / "st_edispensary_2025-03.csv"), "--layer", "pharmacies",
+                          "--geo", str(geo)])
+    out = capsys.readouterr().out
+    assert code == 1 and "142 rows" in out
+    assert "Tesco Instore Pharmacy: column 'postcode': ST16 2HE is not in the postcode lookup" in out
+    code = cohesion_main(["spaces", "check", str(folder / "st_schools_gias_open_statefunded_2025-07.csv"),
+                          "--layer", "schools", "--geo", str(geo)])
+    out = capsys.readouterr().out
+    assert "296 rows" in out and "located          93" in out
 
 
 def test_check_without_lookup_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

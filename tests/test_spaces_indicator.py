@@ -67,7 +67,8 @@ def test_public_layers_count_only_with_a_lookup(reference_data: Path, tmp_path: 
     frame = load_spaces_indicator(REPO / "data" / "community_spaces" / "register.csv")
     located = frame[frame["measure"] == MEASURE_LOCATED].set_index("breakdown")["value"]
     assert located["layer=libraries"] == 7 and located["layer=gp_practices"] == 35
-    assert located[""] == 42
+    assert located["layer=pharmacies"] == 66 and located["layer=schools"] == 93
+    assert located[""] == 7  # community venues only: the register (none located yet) and the 7 open libraries
 
 
 def test_no_dates_is_a_clear_error(tmp_path: Path, no_geo: Path) -> None:

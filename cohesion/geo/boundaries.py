@@ -38,6 +38,9 @@ FILES: dict[str, str] = {
 LAYER_FILES: dict[str, str] = {
     "libraries.csv": "Arts Council England public libraries basic dataset",
     "gp_practices.csv": "NHS ODS epraccur GP practices",
+    "pharmacies.csv": "NHS ODS edispensary community pharmacies",
+    "schools.csv": "DfE Get Information About Schools: open state-funded schools",
+    "authorities.csv": "ONS local authority codes and names (to name the authority of a postcode outside the place)",
     "osm.json": "OpenStreetMap venues saved from the Overpass query (docs/community-spaces.md)",
 }
 MANIFEST = "imported.json"
@@ -63,6 +66,11 @@ ATTRIBUTIONS: dict[str, str] = {
     "gp_practices.csv": "Contains public sector information licensed under the Open Government Licence v3.0 "
                         "(NHS England ODS).",
     "osm.json": "© OpenStreetMap contributors, ODbL.",
+    "pharmacies.csv": "Contains public sector information licensed under the Open Government Licence v3.0 "
+                      "(NHS England ODS).",
+    "schools.csv": "Contains public sector information licensed under the Open Government Licence v3.0 "
+                   "(Department for Education, Get Information About Schools).",
+    "authorities.csv": "Source: Office for National Statistics licensed under the Open Government Licence v3.0.",
 }
 
 # Polygon kinds: the property holding the code (regex) and the name.

@@ -199,6 +199,9 @@ def import_folder(source: Path, dest: Path, place: Place, report: Report = print
         found = {
             "libraries.csv": pick("community-spaces", "*librar*.csv", exclude="geocoded"),
             "gp_practices.csv": pick("community-spaces", "*epraccur*.csv"),
+            "pharmacies.csv": pick("community-spaces", "*edispensary*.csv"),
+            "schools.csv": pick("community-spaces", "*schools_gias*.csv", exclude="geocoded"),
+            "authorities.csv": pick("national/lookups", "lad24_csp24*.csv"),
             "osm.json": pick("community-spaces", "*.json") + pick("osm", "*.json"),
         }
         messages = []

@@ -1,9 +1,11 @@
-"""`python -m cohesion spaces check FILE [--layer register|libraries|gp|osm]`.
+"""`python -m cohesion spaces check FILE [--layer register|libraries|gp|pharmacies|schools|osm]`.
 
 Validates a register (or a public layer) exactly as the page does and lists every problem row by
 row: postcodes normalised, invalid postcodes, postcodes not in the lookup, points outside the
-authority, unknown categories, duplicates. Exit code 0 when there is nothing to fix, 1 when there
-is, 2 when the file cannot be read at all.
+authority, unknown categories, duplicates. It then names every row it cannot place on the map,
+including rows with no postcode yet ("location needed"), by row number and name, never only as a
+count. Exit code 0 when there is no problem to fix (rows still waiting for a location are listed
+but are not errors), 1 when there is, 2 when the file cannot be read at all.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from cohesion.loaders.errors import DataFileError
 from cohesion.spaces.collect import area_for
 from cohesion.spaces.register import load_register, placement_summary, problem_rows
 
-LAYERS = {"register": None, "libraries": "load_libraries", "gp": "load_gp_practices", "osm": "load_overpass"}
+LAYERS = {"register": None, "libraries": "libraries", "gp": "gp_practices", "pharmacies": "pharmacies",
+          "schools": "schools", "osm": "osm"}
+# Why a row without a problem still has no point (problem rows already say why).
+UNPLACED_REASONS = {
+    "location needed": "no postcode or coordinates yet (location needed)",
+    "district only": "postcode district only: no postcode lookup loaded to place it",
+}
 
 
 def _place() -> tuple[str | None, str]:
@@ -45,23 +53,28 @@ def check(path: Path, layer: str = "register", geo_folder: Path | None = None) -
         if layer == "register":
             spaces = load_register(path, geo.postcodes, area)
         else:
-            from cohesion.spaces import overpass, public_layers
+            from cohesion.spaces.layer_registry import BY_KEY
 
-            module = overpass if layer == "osm" else public_layers
-            spaces = getattr(module, LAYERS[layer])(path, geo.postcodes, area).spaces
+            spaces = BY_KEY[LAYERS[layer]].loader(path, geo.postcodes, area).spaces
     except (DataFileError, ValueError, OSError) as exc:
         return 2, lines + [f"{path.name}: cannot be checked: {exc}"]
     problems = problem_rows(spaces)
     lines.append(f"{path.name}: {len(spaces)} rows")
     for row in placement_summary(spaces).itertuples():
         lines.append(f"  {row.status:16} {row.spaces}")
+    unplaced = spaces[(spaces["status"] != "located") & (spaces["problem"] == "")]
     if problems.empty:
         lines.append("No problems found.")
-        return 0, lines
-    lines.append(f"{len(problems)} row(s) with problems:")
-    for row in problems.itertuples():
-        lines.append(f"  row {row.row}: {row.name or '(no name)'}: {row.problem}")
-    return 1, lines
+    else:
+        lines.append(f"{len(problems)} row(s) with problems:")
+        for row in problems.itertuples():
+            lines.append(f"  row {row.row}: {row.name or '(no name)'}: {row.problem}")
+    if len(unplaced):
+        lines.append(f"{len(unplaced)} row(s) cannot be placed on the map yet:")
+        for row in unplaced.itertuples():
+            reason = UNPLACED_REASONS.get(row.status, row.status)
+            lines.append(f"  row {row.row}: {row.name or '(no name)'}: {reason}")
+    return (0 if problems.empty else 1), lines
 
 
 def main(argv: list[str]) -> int:

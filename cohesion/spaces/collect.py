@@ -17,7 +17,8 @@ import shapely
 from cohesion.geo import aggregate, need
 from cohesion.geo.boundaries import GeoData
 from cohesion.loaders.errors import DataFileError
-from cohesion.spaces.public_layers import Layer, load_layers
+from cohesion.spaces.layer import Layer
+from cohesion.spaces.layer_registry import load_layers
 from cohesion.spaces.register import SPACES_COLUMNS, Area, load_register
 
 

@@ -4,9 +4,10 @@ Loader `community_spaces_indicator` (registry name) -> tidy rows for the place:
 - measure `community_spaces_located`: open spaces (sensitive ones included) with a confirmed
   location: a valid postcode or valid coordinates, inside the authority where that can be told;
 - measure `community_spaces_location_needed`: open spaces on the register still without one.
-The headline row (empty breakdown) counts the register plus the public layers (libraries, GP
-practices, OSM) in the geo cache; rows with breakdown `layer=register`, `layer=libraries`, ...
-show where the count comes from. Public layers are counted only when the postcode lookup is in
+The headline row (empty breakdown) counts the layers that count as community venues by default
+(`layer_registry.DEFAULT_COUNTED`: the register, libraries, OSM venues), the same default as the
+page's "provision is thin" ranking; rows with breakdown `layer=register`, `layer=libraries`,
+`layer=gp_practices`, `layer=pharmacies`, `layer=schools`, ... give every layer's own count. Public layers are counted only when the postcode lookup is in
 the cache, because without it a GP practice in a neighbouring authority could not be told apart.
 The period is the year of the register's latest `last_checked` date.
 """
@@ -66,7 +67,10 @@ def load_spaces_indicator(path: Path) -> pd.DataFrame:
     collected = collect(path, geo, area_for(geo, code, name))
     spaces = collected.spaces
     rows = []
-    for breakdown, subset in [("", spaces)] + [(f"layer={k}", g) for k, g in spaces.groupby("layer", sort=True)]:
+    from cohesion.spaces.layer_registry import DEFAULT_COUNTED
+
+    venues = spaces[spaces["layer"].isin(DEFAULT_COUNTED)]
+    for breakdown, subset in [("", venues)] + [(f"layer={k}", g) for k, g in spaces.groupby("layer", sort=True)]:
         counts = spaces_counts(subset)
         total = sum(counts.values())
         for measure, value in counts.items():

@@ -42,7 +42,7 @@ SIMPLIFY_TOLERANCE_DEG = 0.0001
 
 # Okabe-Ito (8) then Tol "muted" extras: distinguishable with the common colour-vision deficiencies.
 _PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
-            "#882255", "#44AA99", "#999933", "#AA4499"]
+            "#882255", "#44AA99", "#999933", "#AA4499", "#FFFFFF", "#CC6677"]  # schools white: clear on viridis
 CATEGORY_COLOURS: dict[str, str] = dict(zip(CATEGORIES, _PALETTE, strict=True))
 LOST_COLOUR = "#8C8C8C"
 # Viridis, 5 stops (dark purple = low, yellow = high).
@@ -189,17 +189,53 @@ class CachedDeck(pdk.Deck):
         return cached
 
 
-def build_deck(points: list[dict], geojson: dict | None, view: pdk.ViewState, basemap: str | None) -> pdk.Deck:
-    """The map: optional choropleth underneath, points on top, escaped HTML tooltips."""
+MARKER_COLOUR = [230, 0, 126, 255]  # magenta: not in the category palette, so the searched place stands out
+HIGHLIGHT_COLOUR = [230, 0, 126, 255]
+
+
+def marker_record(lat: float, lon: float, postcode: str, message: str) -> dict:
+    """The searched postcode's marker, with the same plain-text tooltip fields as the points."""
+    return {"lon": lon, "lat": lat, "title": plain(f"Searched postcode {postcode}"), "line1": plain(message),
+            "line2": "", "line3": "", "line4": "postcode centroid (OS Code-Point Open)", "label": plain(postcode)}
+
+
+def highlight_geojson(wards: pd.DataFrame) -> dict:
+    """Outlines of the wards a search found (no fill, so the shading underneath stays readable)."""
+    features = [{"type": "Feature", "geometry": _loads(g), "properties": {
+        "title": plain(n), "line1": "ward found by the search", "line2": "", "line3": "", "line4": ""}}
+        for n, g in zip(wards["name"], shapely.to_geojson(simplify(wards.geometry.values)), strict=True)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def point_view(lat: float, lon: float, zoom: float) -> pdk.ViewState:
+    return pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom)
+
+
+def build_deck(points: list[dict], geojson: dict | None, view: pdk.ViewState, basemap: str | None,
+               marker: dict | None = None, highlight: dict | None = None) -> pdk.Deck:
+    """The map: optional choropleth underneath, points on top, then the search's ward outline and marker."""
     layers = []
     if geojson is not None:
         layers.append(pdk.Layer("GeoJsonLayer", geojson, id="areas", pickable=True, stroked=True, filled=True,
                                 get_fill_color="properties.fill", get_line_color=[255, 255, 255, 200],
                                 line_width_min_pixels=1))
+    if highlight is not None:
+        layers.append(pdk.Layer("GeoJsonLayer", highlight, id="found-wards", pickable=False, stroked=True,
+                                filled=False, get_line_color=HIGHLIGHT_COLOUR, line_width_min_pixels=4))
     layers.append(pdk.Layer("ScatterplotLayer", points, id="spaces", pickable=True, get_position=["lon", "lat"],
                             get_fill_color="colour", get_radius=70, radius_min_pixels=5, radius_max_pixels=14,
                             # a dark rim keeps points visible on every choropleth colour
                             stroked=True, get_line_color=[20, 20, 20, 255], line_width_min_pixels=1.5))
+    if marker is not None:
+        # A ring (white halo, magenta rim) that reads on every shading, and the postcode beside it.
+        layers.append(pdk.Layer("ScatterplotLayer", [marker], id="search-marker", pickable=True,
+                                get_position=["lon", "lat"], get_fill_color=[255, 255, 255, 160], get_radius=40,
+                                radius_min_pixels=11, radius_max_pixels=11, stroked=True,
+                                get_line_color=MARKER_COLOUR, line_width_min_pixels=4))
+        layers.append(pdk.Layer("TextLayer", [marker], id="search-label", get_position=["lon", "lat"],
+                                get_text="label", get_size=15, get_color=[20, 20, 20, 255],
+                                get_pixel_offset=[0, -24], background=True, get_background_color=[255, 255, 255, 230],
+                                font_weight=700))
     tooltip = {"html": TOOLTIP, "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a",
                                               "fontSize": "13px", "border": "1px solid #999"}}
     if basemap:

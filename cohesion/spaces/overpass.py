@@ -17,7 +17,7 @@ import pandas as pd
 
 from cohesion.geo.postcodes import PostcodeLookup
 from cohesion.loaders.errors import DataFileError
-from cohesion.spaces.public_layers import Layer
+from cohesion.spaces.layer import Layer
 from cohesion.spaces.register import Area, validate
 
 QUERY = """[out:json][timeout:60];

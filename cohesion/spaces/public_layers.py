@@ -7,41 +7,51 @@
 - NHS ODS `epraccur` (no header, 27 columns): active (status A) GP practices (prescribing
   setting 4) become "health setting"; the other rows are other kinds of organisation, counted in
   the layer's notes rather than silently dropped.
+- NHS ODS `edispensary` (the same layout family): active (status A) community pharmacies (column
+  14 type 1) become "pharmacy"; appliance contractors (type 2) and closed or proposed rows are
+  counted in the notes.
+- DfE Get Information About Schools, "open state-funded schools" extract (urn, name, open_date,
+  town, postcode): every row is an open state-funded school, category "school" (not the
+  register's "school opened for community use": the file does not say which schools host
+  community use).
+
+The registry of layers (file names, default use) is `cohesion.spaces.layer_registry`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from cohesion.geo.postcodes import PostcodeLookup
-from cohesion.loaders.errors import DataFileError, require_columns
+from cohesion.loaders.errors import require_columns
+from cohesion.spaces.layer import Layer, join_address, read_ods
 from cohesion.spaces.register import Area, validate
 
-# epraccur columns (ODS specification); only these are used.
+# ODS column positions (0-based) from the epraccur / edispensary specifications; only these are used.
 EPRACCUR_COLUMNS = {0: "org_code", 1: "name", 4: "address1", 5: "address2", 6: "address3", 7: "address4",
                     9: "postcode", 12: "status", 25: "prescribing_setting"}
-EPRACCUR_WIDTH = 27
+EDISPENSARY_COLUMNS = {0: "org_code", 1: "name", 4: "address1", 5: "address2", 6: "address3", 7: "address4",
+                       9: "postcode", 12: "status", 13: "type_code"}
 OPEN_LIBRARY_OPERATION = {"LA": "council-run", "CR": "community-run"}
+ODS_CREDIT = "Contains public sector information licensed under the Open Government Licence v3.0 (NHS England ODS)."
+GIAS_CREDIT = ("Contains public sector information licensed under the Open Government Licence v3.0 "
+               "(Department for Education, Get Information About Schools).")
 
 
-@dataclass
-class Layer:
-    """One validated layer: its spaces (SPACES columns), notes for the page, and the credit line."""
-
-    key: str
-    title: str
-    spaces: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
-    attribution: str = ""
+def title_case(values: pd.Series) -> pd.Series:
+    """ODS names are in capitals: 'CORNWELL'S CHEMISTS' -> 'Cornwell's Chemists' (not str.title's 'Cornwell'S')."""
+    return values.str.lower().map(lambda s: re.sub(r"[a-z]+('[a-z]+)?", lambda m: m.group(0).capitalize(), s))
 
 
-def _join(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
-    parts = frame.reindex(columns=cols).fillna("").astype(str).apply(lambda s: s.str.strip())
-    return parts.apply(lambda row: ", ".join(p for p in row if p), axis=1)
+def _distinct_names(names: pd.Series, postcodes: pd.Series, codes: pd.Series) -> pd.Series:
+    # Two branches of one chain at one postcode (e.g. in a health centre) are two organisations,
+    # not a duplicate row: their ODS codes tell them apart.
+    key = names.str.lower() + "|" + postcodes.str.replace(" ", "").str.upper()
+    repeated = key.duplicated(keep=False)
+    return names.where(~repeated, names + " (" + codes + ")")
 
 
 def load_libraries(path: Path, lookup: PostcodeLookup | None = None, area: Area | None = None) -> Layer:
@@ -57,7 +67,7 @@ def load_libraries(path: Path, lookup: PostcodeLookup | None = None, area: Area 
     shaped = pd.DataFrame({
         "row": range(2, len(raw) + 2),
         "name": raw["name"], "category": "library",
-        "address": _join(raw, ["address1", "address2", "address3"]),
+        "address": join_address(raw, ["address1", "address2", "address3"]),
         "postcode": raw["postcode"],
         "operator": staffing.where(staffing == "", "library service (" + staffing + ")"),
         "opening_pattern": opening, "free_to_use": "yes",
@@ -75,17 +85,12 @@ def load_libraries(path: Path, lookup: PostcodeLookup | None = None, area: Area 
 
 def load_gp_practices(path: Path, lookup: PostcodeLookup | None = None, area: Area | None = None) -> Layer:
     """Active GP practices from an ODS epraccur file (no header, 27 columns)."""
-    raw = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    if raw.shape[1] != EPRACCUR_WIDTH:
-        raise DataFileError(path, f"expected the epraccur layout: no header and {EPRACCUR_WIDTH} columns, "
-                            f"found {raw.shape[1]} columns", row=1)
-    raw = raw[list(EPRACCUR_COLUMNS)].rename(columns=EPRACCUR_COLUMNS)
-    raw["row"] = range(1, len(raw) + 1)  # no header: the first line is row 1
+    raw = read_ods(path, EPRACCUR_COLUMNS, "epraccur")
     keep = (raw["status"].str.strip() == "A") & (raw["prescribing_setting"].str.strip() == "4")
     practices = raw[keep]
     shaped = pd.DataFrame({
-        "row": practices["row"], "name": practices["name"].str.title(), "category": "health setting",
-        "address": _join(practices, ["address1", "address2", "address3", "address4"]).str.title(),
+        "row": practices["row"], "name": title_case(practices["name"]), "category": "health setting",
+        "address": title_case(join_address(practices, ["address1", "address2", "address3", "address4"])),
         "postcode": practices["postcode"], "operator": "GP practice (" + practices["org_code"] + ")",
         "open": "yes", "source": "NHS England ODS, GP practices (epraccur)", "last_checked": "",
         "sensitive": "no",
@@ -93,26 +98,44 @@ def load_gp_practices(path: Path, lookup: PostcodeLookup | None = None, area: Ar
     spaces = validate(shaped, file=path.name, layer="gp_practices", lookup=lookup, area=area)
     notes = [f"{len(raw)} rows in the file; {int(keep.sum())} are active GP practices (status A, prescribing "
              f"setting 4); the other {int((~keep).sum())} are closed practices or other prescribing settings"]
-    return Layer("gp_practices", "GP practices (NHS ODS)", spaces, notes,
-                 "Contains public sector information licensed under the Open Government Licence v3.0 (NHS England ODS).")
+    return Layer("gp_practices", "GP practices (NHS ODS)", spaces, notes, ODS_CREDIT)
 
 
-def layer_loaders() -> dict[str, tuple[str, Callable[..., Layer]]]:
-    """File name in geo/layers -> (key, loader). OSM is imported lazily to keep this module small."""
-    from cohesion.spaces.overpass import load_overpass
+def load_pharmacies(path: Path, lookup: PostcodeLookup | None = None, area: Area | None = None) -> Layer:
+    """Active community pharmacies from an ODS edispensary file (no header, 27 columns)."""
+    raw = read_ods(path, EDISPENSARY_COLUMNS, "edispensary")
+    status, kind = raw["status"].str.strip(), raw["type_code"].str.strip()
+    keep = (status == "A") & (kind == "1")
+    pharmacies = raw[keep]
+    shaped = pd.DataFrame({
+        "row": pharmacies["row"], "category": "pharmacy",
+        "name": _distinct_names(title_case(pharmacies["name"]), pharmacies["postcode"], pharmacies["org_code"]),
+        "address": title_case(join_address(pharmacies, ["address1", "address2", "address3", "address4"])),
+        "postcode": pharmacies["postcode"], "operator": "community pharmacy (" + pharmacies["org_code"] + ")",
+        "open": "yes", "source": "NHS England ODS, pharmacies (edispensary)", "last_checked": "",
+        "sensitive": "no",
+    })
+    spaces = validate(shaped, file=path.name, layer="pharmacies", lookup=lookup, area=area)
+    appliance = int(((status == "A") & (kind == "2")).sum())
+    notes = [f"{len(raw)} rows in the file; {int(keep.sum())} are active community pharmacies (status A, type 1); "
+             f"{appliance} active appliance contractors (type 2) and {int((status != 'A').sum())} closed or "
+             "proposed rows are not mapped"]
+    return Layer("pharmacies", "Community pharmacies (NHS ODS)", spaces, notes, ODS_CREDIT)
 
-    return {"libraries.csv": ("libraries", load_libraries), "gp_practices.csv": ("gp_practices", load_gp_practices),
-            "osm.json": ("osm", load_overpass)}
 
-
-def load_layers(files: dict[str, Path], lookup: PostcodeLookup | None, area: Area | None) -> tuple[list[Layer], list[str]]:
-    """Every public layer present; a broken file becomes a message, not a broken page."""
-    layers, problems = [], []
-    for name, (_key, loader) in layer_loaders().items():
-        if name not in files:
-            continue
-        try:
-            layers.append(loader(files[name], lookup, area))
-        except (DataFileError, ValueError, OSError, KeyError) as exc:
-            problems.append(f"{name}: could not be read: {exc}")
-    return layers, problems
+def load_schools(path: Path, lookup: PostcodeLookup | None = None, area: Area | None = None) -> Layer:
+    """Open state-funded schools from a DfE GIAS extract (urn, name, open_date, town, postcode)."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    require_columns(path, list(raw.columns), ["urn", "name", "postcode"])
+    shaped = pd.DataFrame({
+        "row": range(2, len(raw) + 2), "name": raw["name"], "category": "school",
+        "address": join_address(raw, ["town"]), "postcode": raw["postcode"],
+        "operator": "state-funded school (URN " + raw["urn"].str.strip() + ")",
+        "open": "yes", "source": "DfE Get Information About Schools, open state-funded schools",
+        "last_checked": "", "sensitive": "no",
+    })
+    spaces = validate(shaped, file=path.name, layer="schools", lookup=lookup, area=area)
+    notes = [f"{len(raw)} open state-funded schools in the file (independent and closed schools are not in it); "
+             "type and phase are not given"]
+    return Layer("schools", "State-funded schools (DfE GIAS)", spaces, notes, GIAS_CREDIT)

@@ -28,7 +28,7 @@ from cohesion.loaders.errors import DataFileError, require_columns
 CATEGORIES: list[str] = [
     "community centre", "community lounge", "library", "faith venue", "park or green space",
     "sports club", "youth provision", "market", "cafe or pub with community use",
-    "school opened for community use", "health setting", "other",
+    "school opened for community use", "health setting", "other", "school", "pharmacy",
 ]
 # The template's columns, in order (docs/community-spaces.md explains each).
 REGISTER_COLUMNS: list[str] = [
