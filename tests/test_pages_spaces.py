@@ -197,7 +197,7 @@ def test_a_link_reproduces_the_view(isolated_data: Path, imported_geo: Path, mon
     at = run_page(params)
     spec = json.loads(deck_json(at))
     assert len(_layer(spec, "spaces")["data"]) == 7  # only the open libraries are drawn
-    assert len(_layer(spec, "areas")["data"]["features"]) == 159  # neighbourhoods, not wards
+    assert len(_layer(spec, "areas")["data"]["features"]) == 163  # 2021 neighbourhoods (IMD 2025), not wards
     assert "civic-assets" in _layer(spec, "areas")["data"]["features"][0]["properties"]["line1"]
     assert _layer(spec, "found-wards") is not None
     assert at.pills(key="spaces_layers").value == ["libraries"]

@@ -191,5 +191,5 @@ def test_a_shared_link_opens_the_same_view(servers, browser_page) -> None:
     expect(page.get_by_label("Find a postcode or ward")).to_have_value("Burslem", timeout=30000)
     main = page.locator("[data-testid='stMain']")
     main.get_by_text("Areas: CNI 2023 civic-assets need score", exact=False).wait_for(timeout=30000)
-    assert "of 159 neighbourhoods are thin" in main.inner_text()  # LSOAs, not wards
+    assert "of 163 neighbourhoods are thin" in main.inner_text()  # 2021 LSOAs (IMD 2025), not wards
     assert _deck_view(page)["zoom"] > 11.5
