@@ -26,6 +26,7 @@ LOADERS: dict[str, str] = {
     "published_figures": "cohesion.loaders.published:load_published_figures",
     "community_spaces_indicator": "cohesion.spaces.indicator:load_spaces_indicator",
     "national_table": "cohesion.loaders.national:load_national_table",
+    "police_uk_street": "cohesion.loaders.police_uk:load_police_uk",
 }
 
 
