@@ -135,3 +135,43 @@ def test_unknown_method_is_a_clear_error():
 def test_period_label():
     assert spc.period_label("2025-06") == "June 2025"
     assert spc.period_label("2024/25") == "2024/25"
+
+
+# ------------------------------------------------ "two out of three" as Making Data Count reads it
+
+
+def test_two_of_three_needs_all_three_on_the_same_side_of_the_mean():
+    # 55 and 56 are beyond the upper two-sigma line (53), but the middle month (39) is below the
+    # centre (40): MDC's Single Chart tool requires all three points on one side, so no signal.
+    assert spc.control_chart_data(months(BASELINE + [55, 39, 56])).flags == []
+
+
+def test_two_of_three_on_opposite_limits_is_no_signal():
+    # 55 is near the upper limit and 26 near the lower one (two-sigma line 28): different sides.
+    assert "two_of_three" not in rules(spc.control_chart_data(months(BASELINE + [55, 26, 41])))
+
+
+def test_two_of_three_windows_slide_so_a_signal_does_not_hide_the_next():
+    # Months 1-2 near the limit make one signal; months 4-5 another. A window that jumps past the
+    # first signal's last point would still see 4-5, but one that jumps past its window (1-3)
+    # would test only 4-6; here the second pair starts at month 3, inside the first window.
+    result = spc.control_chart_data(months(BASELINE + [55, 56, 54, 41, 42]))
+    pairs = [f.periods for f in result.flags if f.rule == "two_of_three"]
+    assert pairs == [("2025-01", "2025-02", "2025-03")]
+    result = spc.control_chart_data(months(BASELINE + [55, 41, 56, 41, 55]))
+    pairs = [f.periods for f in result.flags if f.rule == "two_of_three"]
+    assert pairs == [("2025-01", "2025-03"), ("2025-03", "2025-05")]
+
+
+def test_points_beyond_the_limit_count_towards_two_of_three():
+    # 65 is beyond the upper limit (60) and 55 beyond two sigma: both count (MDC change, Nov 2023).
+    result = spc.control_chart_data(months(BASELINE + [65, 55, 41]))
+    assert sorted(rules(result)) == ["beyond_limits", "two_of_three"]
+    assert next(f for f in result.flags if f.rule == "two_of_three").periods == ("2025-01", "2025-02")
+
+
+def test_two_of_three_low_side():
+    result = spc.control_chart_data(months(BASELINE + [26, 27, 39]))
+    flag = next(f for f in result.flags if f.rule == "two_of_three")
+    assert flag.direction == "low" and flag.periods == ("2025-01", "2025-02")
+    assert "close to the lower limit" in flag.sentence

@@ -18,8 +18,15 @@ Special-cause rules from NHS England's "Making Data Count" (applied to every poi
 2. `shift`: a run of seven or more points on the same side of the centre (a point exactly on the
    centre ends the run).
 3. `trend`: seven or more points each higher (or each lower) than the one before.
-4. `two_of_three`: two of three consecutive points close to the same limit, that is beyond the
-   two-sigma line (Poisson 2.275% / 97.725% quantiles), on the same side.
+4. `two_of_three`: in three consecutive points, all three on the same side of the centre, at least
+   two beyond the two-sigma line on that side (Poisson 2.275% / 97.725% quantiles). Points beyond
+   the process limit count too. Only the points beyond two sigma are flagged; the third point is
+   not. Every window of three is tested (windows slide), so one signal never hides the next.
+   Our reading of the reference: the Making Data Count team's own description of its Single
+   Chart tool (NHS England, November 2023, as recorded in the NHS-R `NHSRplotthedots` issue
+   tracker, #194) says all three points must be on the same side of the mean and that points
+   beyond three sigma count since that change; NHS-R's package fixed the same-side rule in
+   issue #143. A point exactly on the centre is on neither side and breaks the window.
 
 Small-number guard: when the baseline averages fewer than `MIN_BASELINE_MEAN` events a period,
 or the baseline has fewer than `MIN_BASELINE_POINTS` periods, no flags are raised: random
@@ -193,22 +200,33 @@ def _detect(pts: pd.DataFrame, noun: str, threshold: int) -> list[SpcFlag]:
                                  f"{span(a - 1, b)}: {b - a + 2} months in a row of {word} {noun} (from "
                                  f"{show_count(v[a - 1], threshold)} to {show_count(v[b], threshold)})."))
 
-    for col, direction, limit in (("near_upper", "high", upper), ("near_lower", "low", lower)):
-        near = pts[col].to_numpy(dtype=bool)
-        i = 0
-        while i + 2 < len(v):
-            window = [j for j in range(i, i + 3) if near[j]]
-            # Only a new signal if some point in it is not already outside the limits.
-            if len(window) >= 2 and not all(beyond[j] for j in window):
-                side = "upper" if direction == "high" else "lower"
-                shown = " and ".join(show_count(v[j], threshold) for j in window)
-                flags.append(SpcFlag("two_of_three", direction, tuple(periods[j] for j in window),
-                                     f"{span(window[0], window[-1])}: two of three months close to the {side} "
-                                     f"limit ({shown} {noun}; limit {limit[window[-1]]:,.0f})."))
-                i = window[-1] + 1
-            else:
-                i += 1
+    flags += _two_of_three(pts, v, centre, known, labels, periods, noun, threshold, span)
     return sorted(flags, key=lambda f: (min(periods.index(p) for p in f.periods), f.rule))
+
+
+def _two_of_three(pts: pd.DataFrame, v: np.ndarray, centre: np.ndarray, known: np.ndarray, labels: list[str],
+                  periods: list[str], noun: str, threshold: int, span) -> list[SpcFlag]:
+    """MDC "two out of three": sliding windows of three, all on one side, two or more beyond 2 sigma."""
+    flags: list[SpcFlag] = []
+    for col, direction, limit in (("near_upper", "high", pts["upper"].to_numpy(dtype=float)),
+                                  ("near_lower", "low", pts["lower"].to_numpy(dtype=float))):
+        near = pts[col].to_numpy(dtype=bool) & known
+        with np.errstate(invalid="ignore"):
+            side = known & ((v > centre) if direction == "high" else (v < centre))
+        seen: set[tuple[int, ...]] = set()
+        for i in range(len(v) - 2):
+            window = range(i, i + 3)
+            hits = tuple(j for j in window if near[j])
+            # Skip a window whose flagged points are all in one already reported (same episode).
+            if len(hits) < 2 or not all(side[j] for j in window) or any(set(hits) <= set(s) for s in seen):
+                continue
+            seen.add(hits)
+            word = "upper" if direction == "high" else "lower"
+            shown = " and ".join(show_count(v[j], threshold) for j in hits)
+            flags.append(SpcFlag("two_of_three", direction, tuple(periods[j] for j in hits),
+                                 f"{span(hits[0], hits[-1])}: {('two', 'three')[len(hits) - 2]} of three months close to the {word} "
+                                 f"limit ({shown} {noun}; limit {limit[hits[-1]]:,.0f})."))
+    return flags
 
 
 def summary_sentence(result: SpcResult, area_name: str, noun: str = "reports") -> str:
