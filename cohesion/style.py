@@ -32,10 +32,20 @@ DIRECTION_STYLES: dict[str, StatusStyle] = {
     "Lower": StatusStyle("Lower", "↓", "#3B4B8C", "significantly lower than before"),
 }
 
+# Early-warning (control chart) results: a signal of special cause, or none; never good or bad.
+SIGNAL_STYLES: dict[str, StatusStyle] = {
+    "Signal: higher than expected": StatusStyle("Signal: higher than expected", "◆", "#6A3D9A",
+                                                "a Making Data Count signal: higher than the expected range or pattern"),
+    "Signal: lower than expected": StatusStyle("Signal: lower than expected", "◇", "#6A3D9A",
+                                               "a Making Data Count signal: lower than the expected range or pattern"),
+    "No signal": StatusStyle("No signal", "●", "#3B4B8C", "within the expected range: common-cause variation"),
+}
+
 
 def style_for(status: str) -> StatusStyle:
     """Style for a status or direction word; unknown words get the Grey style."""
-    return STATUS_STYLES.get(status) or DIRECTION_STYLES.get(status) or STATUS_STYLES["Grey"]
+    return (STATUS_STYLES.get(status) or DIRECTION_STYLES.get(status) or SIGNAL_STYLES.get(status)
+            or STATUS_STYLES["Grey"])
 
 
 def contrast_ratio(foreground: str, background: str) -> float:

@@ -146,8 +146,17 @@ class ManualRule(Strict):
     review_days: int = Field(default=92, ge=1)
 
 
+class ControlChartRule(Strict):
+    """Early warning on monthly counts: the control chart's signals, never Red or Green."""
+
+    rule: Literal["control_chart"]
+    seasonal: bool = Field(default=True, description="each calendar month against its own average once "
+                                                     "24 months are loaded")
+    baseline_months: int = Field(default=12, ge=12, le=120)
+
+
 StatusRule = Annotated[
-    TargetRule | TrajectoryRule | BenchmarkRule | CountChangeRule | ManualRule,
+    TargetRule | TrajectoryRule | BenchmarkRule | CountChangeRule | ManualRule | ControlChartRule,
     Field(discriminator="rule"),
 ]
 

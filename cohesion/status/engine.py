@@ -18,6 +18,7 @@ from cohesion import query
 from cohesion.catalogue.models import (
     BenchmarkRule,
     Catalogue,
+    ControlChartRule,
     CountChangeRule,
     Indicator,
     ManualRule,
@@ -66,6 +67,10 @@ def _assess_rows(indicator: Indicator, catalogue: Catalogue, rows: pd.DataFrame,
         result = rules.benchmark_status(indicator, series, comp, name, rule)
     elif isinstance(rule, CountChangeRule):
         result = rules.count_change_status(indicator, series, rule, catalogue.meeting.small_count_threshold)
+    elif isinstance(rule, ControlChartRule):
+        from cohesion.status.control import control_chart_status  # early-warning rule (issue 14)
+
+        result = control_chart_status(indicator, series, rule, catalogue.meeting.small_count_threshold)
     elif isinstance(rule, ManualRule):
         latest = series.iloc[-1] if len(series) else None
         return rules.manual_status(indicator, latest_entry(manual, indicator.id), rule, today, latest)

@@ -36,6 +36,7 @@ variation in small counts is too large to separate a real change from chance.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -79,6 +80,7 @@ class SpcResult:
     baseline_periods: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=4096)
 def period_label(period: str) -> str:
     """'2025-06' -> 'June 2025'; other labels unchanged."""
     try:
