@@ -15,6 +15,8 @@ PAGES = {
         st.Page("pages/priorities.py", title="Priorities", icon=":material/checklist:", url_path="priorities"),
         st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
         st.Page("pages/compare.py", title="Compare with peers", icon=":material/leaderboard:", url_path="compare"),
+        st.Page("pages/early_warning.py", title="Early warning", icon=":material/notifications_active:",
+                url_path="early_warning"),
     ],
     "Places": [
         st.Page("pages/spaces.py", title="Community spaces", icon=":material/map:", url_path="spaces"),
