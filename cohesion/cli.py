@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "meeting": ("cohesion.meeting.cli:main", "mark a meeting held, list actions, show what changed"),
     "national": ("cohesion.national.build:main", "rebuild data/national/ from the publishers' files"),
     "init": ("cohesion.national.init:main", "write a catalogue for another council (--place CODE_OR_NAME)"),
+    "police": ("cohesion.loaders.police_uk_cli:main", "police.uk street files: fetch or import a month, status"),
 }
 
 
