@@ -31,7 +31,8 @@ FONT_DIRS = [
     Path("/usr/share/fonts/TTF"), Path("/opt/homebrew/share/fonts"), Path("/Library/Fonts"),
 ]
 # Without a Unicode font, Helvetica cannot draw the status symbols; these keep shape differences.
-ASCII_SYMBOLS = {"✔": "+", "▲": "^", "✖": "x", "○": "o", "↑": "^", "↔": "=", "↓": "v", "→": "->"}
+ASCII_SYMBOLS = {"✔": "+", "▲": "^", "✖": "x", "○": "o", "↑": "^", "↔": "=", "↓": "v", "→": "->",
+                 "◆": "*", "◇": "*", "●": "-"}  # the last three: early-warning signal words
 
 INK = colors.HexColor("#1A1A1A")
 MUTED = colors.HexColor("#555555")
