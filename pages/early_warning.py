@@ -94,8 +94,9 @@ else:
         st.markdown(f"- **{md(row.status)}:** {md(row.sentence)}")
 judged = int((wards["status"] != tension.NOT_JUDGED).sum())
 if len(wards):
-    st.caption(f"{judged} of {len(wards)} wards judged; the others average fewer than {spc.MIN_BASELINE_MEAN:g} a "
-               "month, where chance alone looks like change, so no signal is raised for them.")
+    st.caption(f"{judged} of {len(wards)} wards judged" + (
+        "." if judged == len(wards) else f"; the others average fewer than {spc.MIN_BASELINE_MEAN:g} a month, where "
+        "chance alone looks like change, so no signal is raised for them."))
     table = wards.rename(columns={"ward_name": "Ward", "month": "Month", "count_shown": "Count",
                                   "lower": "Expected from", "upper": "Expected to", "status": "Status",
                                   "sentence": "Why"}).drop(columns=["ward_code"])

@@ -34,7 +34,10 @@ def _monthly(version: str | None, _catalogue) -> pd.DataFrame:
     # Keyed on the store version only: hashing the whole table on every rerun would be slow.
     # The control chart needs small months for its limits and hides them itself; a total that
     # would reveal a hidden strand by subtraction is hidden here (secondary suppression).
-    return hatecrime.monthly_rows(query.publishable(ui.raw_observations(), _catalogue, hide_small=False))
+    # police.uk tension series (control_chart rule) are charted on the Early warning page instead.
+    rows = query.publishable(ui.raw_observations(), _catalogue, hide_small=False)
+    own_page = [i.id for i in _catalogue.indicators if getattr(i.status, "rule", "") == "control_chart"]
+    return hatecrime.monthly_rows(rows[~rows["indicator_id"].isin(own_page)])
 
 
 def _status_line(indicator, catalogue) -> None:
@@ -234,6 +237,10 @@ def guarded(what: str, draw) -> None:
 
 
 guarded("The indicator chart", draw_indicator)
-if controlled:
+# Series judged by the control_chart rule (police.uk tension indicators) have their own page.
+has_own_page = getattr(indicator.status, "rule", "") == "control_chart"
+if has_own_page:
+    st.page_link("pages/early_warning.py", label="Early warning: this series by month and ward", icon=":material/notifications_active:")
+elif controlled:
     st.header("Early warning: monthly counts")
     guarded("The early-warning chart", draw_early_warning)

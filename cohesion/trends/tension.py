@@ -200,6 +200,6 @@ def ward_map(table: pd.DataFrame, wards, basemap: str | None):  # wards: GeoData
                       get_fill_color="properties.fill", get_line_color=[60, 60, 60, 255], line_width_min_pixels=1)
     bounds = joined.total_bounds
     view = pdk.ViewState(latitude=float((bounds[1] + bounds[3]) / 2), longitude=float((bounds[0] + bounds[2]) / 2),
-                         zoom=10.8)
+                         zoom=10.5)
     tooltip = {"html": "<b>{title}</b><br/>{line1}<br/>{line2}", "style": {"fontSize": "14px"}}
     return pdk.Deck(layers=[layer], initial_view_state=view, map_style=basemap, tooltip=tooltip)
