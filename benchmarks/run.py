@@ -32,6 +32,7 @@ FEATURE_BENCHES = [
     "benchmarks.report:bench",
     "benchmarks.loaders:bench",
     "benchmarks.national:bench",
+    "benchmarks.tension:bench",
 ]
 
 

@@ -245,8 +245,9 @@ def _counts(rows: pd.DataFrame, place: PlaceInfo, wards: pd.DataFrame | None) ->
     parts = [_tidy(lsoa_counts, lsoas.set_index("lsoa_code")["lsoa_name"], "lsoa", loaded)]
 
     if wards is not None:
-        ward_of = wards.set_index("lsoa_code")["ward_code"]
-        by_ward = lsoa_counts.rename(index=ward_of, level="area").groupby(level=["month", "area", "type"]).sum()
+        flat = lsoa_counts.reset_index()
+        flat["area"] = flat["area"].map(dict(zip(wards["lsoa_code"], wards["ward_code"], strict=True)))
+        by_ward = flat.groupby(["month", "area", "type"], sort=False)["value"].sum()
         names = wards.drop_duplicates("ward_code").set_index("ward_code")["ward_name"]
         parts.append(_tidy(by_ward, names, "ward", loaded))
 
@@ -266,14 +267,17 @@ def _grid(counts: pd.Series, months: list[str], areas: pd.Series, types: list[st
     """Counts on the full month x area x type grid: absent combinations are 0 (gap months fixed later)."""
     counts.index = counts.index.set_names(["month", "area", "type"])
     full = pd.MultiIndex.from_product([months, list(areas), types], names=["month", "area", "type"])
-    return counts.reindex(full, fill_value=0).astype(float)
+    return counts.reindex(full, fill_value=0).astype(float).rename("value")
 
 
 def _tidy(counts: pd.Series, names: pd.Series, area_type: str, loaded: set[str]) -> pd.DataFrame:
     frame = counts.rename("value").reset_index()
     gap = ~frame["month"].isin(loaded)
     frame.loc[gap, "value"] = np.nan
-    ends = pd.PeriodIndex(frame["month"], freq="M").to_timestamp(how="end").normalize()
+    # Month ends from the few distinct labels: parsing every row's label would dominate a refresh.
+    labels = frame["month"].unique()
+    ends = frame["month"].map(dict(zip(labels, pd.PeriodIndex(labels, freq="M").to_timestamp(how="end").normalize(),
+                                       strict=True)))
     return pd.DataFrame({
         "measure": frame["type"].map({t: measure_for(t) for t in frame["type"].unique()}),
         "period": frame["month"], "period_end": ends, "area_code": frame["area"],
