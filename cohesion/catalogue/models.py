@@ -152,7 +152,6 @@ class ControlChartRule(Strict):
     rule: Literal["control_chart"]
     seasonal: bool = Field(default=True, description="each calendar month against its own average once "
                                                      "24 months are loaded")
-    baseline_months: int = Field(default=12, ge=12, le=120)
 
 
 StatusRule = Annotated[
