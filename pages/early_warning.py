@@ -97,12 +97,7 @@ if len(wards):
     st.caption(f"{judged} of {len(wards)} wards judged" + (
         "." if judged == len(wards) else f"; the others average fewer than {spc.MIN_BASELINE_MEAN:g} a month, where "
         "chance alone looks like change, so no signal is raised for them."))
-    table = wards.rename(columns={"ward_name": "Ward", "month": "Month", "count_shown": "Count",
-                                  "lower": "Expected from", "upper": "Expected to", "status": "Status",
-                                  "sentence": "Why"}).drop(columns=["ward_code"])
-    table["Status"] = table["Status"].map(lambda s: f"{style.style_for(s).symbol} {s}" if s != tension.NOT_JUDGED
-                                          else f"○ {s}")
-    st.dataframe(table, hide_index=True, width="stretch",
+    st.dataframe(tension.ward_display(wards), hide_index=True, width="stretch",
                  column_config={"Expected from": st.column_config.NumberColumn(format="%.0f"),
                                 "Expected to": st.column_config.NumberColumn(format="%.0f")})
 

@@ -110,6 +110,8 @@ def test_ward_table_sentences_and_suppression() -> None:
     assert "3 in" not in small["sentence"]
     signals = tension.signals_now(CATALOGUE, ward_rows)
     assert [s["area_name"] for s in signals] == ["North"]
+    assert tension.flag_sentences(CATALOGUE, ward_rows) == {"police_uk_public_order": [
+        "Signal: higher than expected: Public order in North: 65 in January 2026, above the expected range of 22 to 60."]}
 
 
 def test_seasonal_baseline_once_two_years_are_loaded() -> None:

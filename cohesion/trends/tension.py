@@ -153,6 +153,17 @@ def ward_table(catalogue: Catalogue, rows: pd.DataFrame, indicator: Indicator) -
                              kind="stable").reset_index(drop=True)
 
 
+def ward_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The ward table as shown: plain column names, each status with its symbol (never colour alone)."""
+    from cohesion.style import style_for
+
+    out = table.rename(columns={"ward_name": "Ward", "month": "Month", "count_shown": "Count",
+                                "lower": "Expected from", "upper": "Expected to", "status": "Status",
+                                "sentence": "Why"}).drop(columns=["ward_code"])
+    out["Status"] = out["Status"].map(lambda s: f"○ {s}" if s == NOT_JUDGED else f"{style_for(s).symbol} {s}")
+    return out
+
+
 def signals_now(catalogue: Catalogue, observations: pd.DataFrame) -> list[dict[str, str]]:
     """Every tension series (city and wards) signalling in its latest month: indicator, area, status, sentence.
 
@@ -170,6 +181,19 @@ def signals_now(catalogue: Catalogue, observations: pd.DataFrame) -> list[dict[s
         found += list(table[["ward_code", "ward_name", "status", "month", "sentence"]].itertuples(index=False))
         out += [{"indicator_id": indicator.id, "area_code": c, "area_name": n, "status": s, "month": m,
                  "sentence": t} for c, n, s, m, t in found if s in (SIGNAL_HIGH, SIGNAL_LOW)]
+    return out
+
+
+def flag_sentences(catalogue: Catalogue, observations: pd.DataFrame) -> dict[str, list[str]]:
+    """Indicator id -> sentences of the series (city and wards) signalling in their latest month.
+
+    Same shape as `cohesion.meeting.assess.early_warning_flags`, so meeting mode, snapshots (and
+    so "new early-warning flag" since the last meeting) and the board pack can take these for the
+    `control_chart` indicators. A sentence names its month, so next month's signal is a new one.
+    """
+    out: dict[str, list[str]] = {}
+    for signal in signals_now(catalogue, observations):
+        out.setdefault(signal["indicator_id"], []).append(f"{signal['status']}: {signal['sentence']}")
     return out
 
 
