@@ -65,3 +65,16 @@ def test_city_chart_ward_table_and_signals_on_the_real_files(loaded: Path) -> No
     at.selectbox[0].set_value("E05014574").run()  # Hanley Park, Joiner's Square & Shelton
     assert not at.exception
     assert "Anti\\-social behaviour in Hanley Park, Joiner's Square & Shelton" in at.markdown[1].value
+
+
+@pytest.mark.reference
+def test_trends_never_calls_police_uk_series_hate_crime(loaded: Path) -> None:
+    at = _app()
+    at.switch_page("pages/trends.py")
+    at.query_params["indicator"] = "police_uk_public_order"
+    at.run()
+    assert not at.exception
+    text = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.subheader, *at.header])
+    assert "hate crimes in" not in text.lower() and "Stoke\\-on\\-Trent\\: 2,385 reports in 2025/26" in text
+    # The monthly chart of these series lives on the Early warning page, not under Trends' hate-crime section.
+    assert "Early warning: monthly counts" not in [h.value for h in at.header]
