@@ -177,6 +177,19 @@ def test_real_monthly_totals_by_crime_type(stoke: pd.DataFrame, reference_data: 
 
 
 @pytest.mark.reference
+def test_real_files_with_the_lookup_imported_by_geo_import(reference_data: Path, tmp_path: Path) -> None:
+    from cohesion.geo.boundaries import read_lsoa21_wards
+    from cohesion.loaders.police_uk import GEO_LOOKUP
+
+    read_lsoa21_wards(reference_data / LOOKUP_FILE, STOKE.code).to_parquet(tmp_path / GEO_LOOKUP)
+    out = load_police_uk(reference_data / STREET, place=STOKE, geo_folder=tmp_path)
+    ward = value(out, measure="police_uk_public_order", period="2025-07", area_code="E05014574")
+    assert ward["value"] == 47 and ward["area_type"] == "ward"
+    lsoa = value(out, measure="police_uk_public_order", period="2025-07", area_code="E01014257")
+    assert lsoa["area_name"] == "Stoke-on-Trent 001A"  # the geo copy has no LSOA names: taken from the files
+
+
+@pytest.mark.reference
 def test_real_lsoas_sum_to_current_wards_and_the_city(stoke: pd.DataFrame) -> None:
     wards = stoke[stoke["area_type"] == "ward"]
     assert wards["area_code"].nunique() == 34 and stoke[stoke["area_type"] == "lsoa"]["area_code"].nunique() == 163

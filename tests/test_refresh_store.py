@@ -88,7 +88,8 @@ def test_unsafe_source_path_is_refused(isolated_data: Path, tmp_path: Path) -> N
     catalogue_path.write_text(text, encoding="utf-8")
     # `validate` and `refresh` use the same check: the catalogue itself is refused, store untouched.
     _, problems = validate_file(catalogue_path)
-    expected = ("sources[13].path (id 'published_figures'): 'data:../../../etc/passwd' resolves outside "
+    index = [s.id for s in load_catalogue(config.CATALOGUE_PATH).sources].index("published_figures")
+    expected = (f"sources[{index}].path (id 'published_figures'): 'data:../../../etc/passwd' resolves outside "
                 "the data folder; expected a path inside one of the data folders, such as data:file.csv")
     line = next(n for n, row in enumerate(text.splitlines(), start=1) if "etc/passwd" in row)
     assert [str(p) for p in problems] == [f"indicators.yaml:{line}: {expected}"]

@@ -51,6 +51,7 @@ FILE_NAME = re.compile(r"(?:^|/)(\d{4}-\d{2})-([a-z0-9-]+)-street\.csv$", re.IGN
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 GAP_NOTE = "no police.uk file for this month was loaded: a gap, not a zero"
 MEASURE_PREFIX = "police_uk_"
+GEO_LOOKUP = "lsoa21_wards.parquet"  # the LSOA 2021 -> ward lookup `python -m cohesion geo import` writes
 
 
 def measure_for(crime_type: str) -> str:
@@ -100,18 +101,20 @@ def read_lookup(source: Path | pd.DataFrame, place_code: str) -> pd.DataFrame:
         frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     cols = [str(c) for c in frame.columns]
     found = {
-        "lsoa_code": _col(cols, r"lsoa(21|\d{2})?_?(cd|code)"), "lsoa_name": _col(cols, r"lsoa(21|\d{2})?_?(nm|name)"),
-        "ward_code": _col(cols, r"(wd|ward)\d{2}_?(cd|code)"), "ward_name": _col(cols, r"(wd|ward)\d{2}_?(nm|name)"),
+        "lsoa_code": _col(cols, r"lsoa(\d{2})?_?(cd|code)"), "lsoa_name": _col(cols, r"lsoa(\d{2})?_?(nm|name)"),
+        "ward_code": _col(cols, r"(wd|ward)(\d{2})?_?(cd|code)"), "ward_name": _col(cols, r"(wd|ward)(\d{2})?_?(nm|name)"),
         "lad_code": _col(cols, r"(lad|ltla)\d{2}_?(cd|code)"),
     }
-    missing = [k for k, v in found.items() if v is None and k != "lsoa_name"]
+    missing = [k for k, v in found.items() if v is None and k not in ("lsoa_name", "lad_code")]
     if missing:
         raise DataFileError(name, f"not an LSOA-to-ward lookup: no column for {', '.join(missing)}; expected "
                             "columns such as lsoa21_code, ward24_code, ward24_name, lad24_code", row=1)
     out = pd.DataFrame({k: frame[v].astype(str).str.strip() for k, v in found.items() if v is not None})
     if "lsoa_name" not in out:
-        out["lsoa_name"] = out["lsoa_code"]
-    out = out[out["lad_code"] == place_code]
+        out["lsoa_name"] = ""  # filled from the street files' LSOA names
+    if "lad_code" in out:
+        out = out[out["lad_code"] == place_code]
+    # Without an authority column the lookup is the geo folder's copy, already trimmed to the place.
     return out[["lsoa_code", "lsoa_name", "ward_code", "ward_name"]].drop_duplicates("lsoa_code").reset_index(drop=True)
 
 
@@ -120,6 +123,8 @@ def find_lookup(folder: Path | None = None) -> Path | None:
     folder = folder or config.geo_dir()
     if not folder.is_dir():
         return None
+    if (folder / GEO_LOOKUP).is_file():  # what `geo import` writes
+        return folder / GEO_LOOKUP
     found = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".parquet", ".csv")
                    and "lsoa" in p.name.lower() and ("ward" in p.name.lower() or "wd" in p.name.lower()))
     return found[0] if found else None
@@ -237,7 +242,11 @@ def _counts(rows: pd.DataFrame, place: PlaceInfo, wards: pd.DataFrame | None) ->
 
     placed = rows[in_place & known]
     if wards is not None:
-        lsoas = wards[["lsoa_code", "lsoa_name"]]
+        first = rows.drop_duplicates("LSOA code")
+        named = dict(zip(first["LSOA code"], first["LSOA name"], strict=True))
+        lsoas = wards[["lsoa_code", "lsoa_name"]].assign(
+            lsoa_name=lambda f: f["lsoa_name"].where(f["lsoa_name"] != "", f["lsoa_code"].map(named)).fillna(
+                f["lsoa_code"]))
     else:
         lsoas = placed.drop_duplicates("LSOA code")[["LSOA code", "LSOA name"]].set_axis(
             ["lsoa_code", "lsoa_name"], axis=1).sort_values("lsoa_code")
