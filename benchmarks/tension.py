@@ -1,7 +1,7 @@
 """Timings for the police.uk early warning, for `python -m cohesion bench` (never asserted in tests).
 
 * refresh with twelve monthly police.uk files: the whole refresh (shipped tables plus the twelve
-  real 2025 Staffordshire files for Stoke-on-Trent) from a copy of the data folder, with the
+  real 2025 police.uk files in the reference folder) from a copy of the data folder, with the
   national LSOA-to-ward lookup CSV in the geo folder (the worst case: 35,672 rows read to keep
   163). Budget: < 2 s. Also the police.uk source on its own, with and without the lookup.
 * signals: every tension series charted, city-wide and for every ward (what meeting mode and the

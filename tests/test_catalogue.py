@@ -108,7 +108,9 @@ def test_yaml_is_loaded_safely() -> None:
 
 def test_validate_command_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate"]) == 0
-    assert "valid: 3" in capsys.readouterr().out.replace("valid: 34", "valid: 3")
+    # The count comes from the catalogue itself, so adding an indicator does not break this test.
+    count = len(load_catalogue(config.CATALOGUE_PATH).indicators)
+    assert f"valid: {count} indicators" in capsys.readouterr().out
     bad = tmp_path / "bad.yaml"
     bad.write_text(MINIMAL.replace("    dimension: safety", "    dimension: nope"), encoding="utf-8")
     assert main(["validate", str(bad)]) == 1

@@ -17,7 +17,7 @@ What comes out (tidy rows, unit "count"):
   the reason), never 0.
 
 Which rows are the place's: LSOA codes the lookup puts in the place's authority, else LSOA names
-starting with the place's name ("Stoke-on-Trent 001A"); the place comes from the catalogue.
+starting with the place's name ("<place> 001A"); the place comes from the catalogue.
 Records in an LSOA the lookup does not know (e.g. older 2011 codes) but named for the place count
 for the authority only. "No Location" records (no LSOA) are never put in an area: when the file
 holds only the place's records (a council's own extract, or a force covering one authority) they
