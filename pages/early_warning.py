@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cohesion import config, style, ui
+from cohesion import config, query, style, ui
 from cohesion.status.view import md_escape as md
 from cohesion.trends import charts, spc, tension
 
@@ -21,7 +21,9 @@ st.caption("Priority 7: spot and respond to community tensions early. Monthly po
            "category: these are broad crime types, not hate crime.")
 
 catalogue = ui.require_catalogue()
-observations = ui.observations()
+# The control chart needs the small months for its limits; every count it shows goes through
+# spc.show_count ("fewer than 10"), as on Trends. Secondary suppression still applies.
+observations = query.publishable(ui.raw_observations(), catalogue, hide_small=False)
 threshold = catalogue.meeting.small_count_threshold
 indicators = tension.tension_indicators(catalogue)
 if not indicators:
