@@ -56,7 +56,7 @@ def every_rule(isolated_data: Path, with_reference: Path, tmp_path: Path, monkey
     refresh(progress=lambda _m: None)
     catalogue = load_catalogue(path)
     rules = {i.status.rule for i in catalogue.indicators}
-    assert rules == {"target", "trajectory", "benchmark", "count_change", "manual"}
+    assert rules == {"target", "trajectory", "benchmark", "count_change", "manual", "control_chart"}
     from cohesion.status.cli import build_report
 
     report, _warnings = build_report(today)
