@@ -158,7 +158,9 @@ def _statuses_cached(version: str | None, catalogue_key: tuple, manual_key: tupl
                      _catalogue: Catalogue) -> StatusBundle:
     from cohesion.status.service import assess_current
 
-    return assess_current(_catalogue, date.fromisoformat(today_iso), observations=observations(),
+    # Raw figures: assess() applies disclosure control itself, and the early-warning flags need
+    # the small months for their limits (as the Early warning page does).
+    return assess_current(_catalogue, date.fromisoformat(today_iso), observations=raw_observations(),
                           manual_path=Path(manual_key[0]))
 
 

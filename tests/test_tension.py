@@ -158,3 +158,19 @@ def test_real_2025_series_signals(reference_data: Path) -> None:
     signals = tension.signals_now(CATALOGUE, observations)
     wards = [(s["indicator_id"], s["area_name"]) for s in signals if s["area_code"] != PLACE.code]
     assert wards == [("police_uk_anti_social_behaviour", "Sandford Hill")]
+
+
+def test_ward_signals_reach_the_status_service_flags_that_meeting_mode_and_the_pack_read() -> None:
+    from cohesion.status.service import assess
+
+    ward_rows = pd.concat([
+        rows(BASELINE + [41]),
+        rows(BASELINE + [65], code="E05000001", name="North", area_type="ward"),
+        rows([1, 3, 2, 2, 1, 3, 2, 2, 1, 3, 2, 2, 3], code="E05000003", name="Small", area_type="ward"),
+    ], ignore_index=True)
+    bundle = assess(CATALOGUE, ward_rows, None, date(2026, 2, 15))
+    assert bundle.results["police_uk_public_order"].status == "No signal"  # the city is within its range
+    assert bundle.flags["police_uk_public_order"] == [
+        "Signal: higher than expected: Public order in North: 65 in January 2026, above the expected range of 22 to 60."]
+    # The small ward's counts (below the threshold) never appear in a flag sentence.
+    assert not any("Small" in s for sentences in bundle.flags.values() for s in sentences)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from cohesion import config, query
-from cohesion.catalogue.models import Catalogue, is_count_unit
+from cohesion.catalogue.models import Catalogue, ControlChartRule, is_count_unit
 from cohesion.status.engine import assess_all
 from cohesion.status.manual import MANUAL_FILE_NAME, manual_statuses, unknown_indicator_ids
 from cohesion.status.result import PriorityResult, StatusResult
@@ -78,7 +78,7 @@ def assess(catalogue: Catalogue, observations: pd.DataFrame, manual: pd.DataFram
     results = assess_all(catalogue, visible, today=today, manual=manual)
     return StatusBundle(results=results, priorities=roll_up(catalogue, results),
                         dimensions=roll_up_dimensions(catalogue, results), grid=status_grid(catalogue, results),
-                        flags=early_warning_flags(catalogue, visible), problems=found)
+                        flags=early_warning_flags(catalogue, visible, observations), problems=found)
 
 
 def assess_current(catalogue: Catalogue, today: date, *, observations: pd.DataFrame | None = None,
@@ -90,18 +90,27 @@ def assess_current(catalogue: Catalogue, today: date, *, observations: pd.DataFr
     return assess(catalogue, frame, manual, today, problems=problems)
 
 
-def early_warning_flags(catalogue: Catalogue, observations: pd.DataFrame) -> dict[str, list[str]]:
+def early_warning_flags(catalogue: Catalogue, observations: pd.DataFrame,
+                        raw: pd.DataFrame | None = None) -> dict[str, list[str]]:
     """Control-chart flag sentences per count indicator with monthly figures ({} without the SPC module).
 
-    Run on publishable figures, so a flag sentence never quotes a suppressed count.
+    Run on publishable figures, so a flag sentence never quotes a suppressed count. Indicators
+    with the `control_chart` rule (police.uk tension series) take the Early warning page's own
+    sentences instead: the city's and every ward's signal in the latest month, computed as that
+    page computes them (totals controlled; small months kept for the limits, shown as "fewer than N").
     """
     try:
         control_chart_data = importlib.import_module("cohesion.trends.spc").control_chart_data
     except (ImportError, AttributeError):
         return {}
     out: dict[str, list[str]] = {}
+    if any(isinstance(i.status, ControlChartRule) for i in catalogue.indicators):
+        from cohesion.trends import tension
+
+        source = query.publishable(raw if raw is not None else observations, catalogue, hide_small=False)
+        out.update(tension.flag_sentences(catalogue, source))
     for indicator in catalogue.indicators:
-        if not is_count_unit(indicator.unit):
+        if not is_count_unit(indicator.unit) or isinstance(indicator.status, ControlChartRule):
             continue
         series = query.place_series(catalogue, observations, indicator.id)
         monthly = series[series["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")]
