@@ -5,6 +5,8 @@ PY ?= python3
 PORT ?= 8501
 VENV := .venv
 BIN := $(VENV)/bin
+# axe-core for the browser tests' accessibility checks (see the rule below).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: run dev test setup dev-setup refresh validate bench lint report browser-deps service-deps clean
 
@@ -19,7 +21,7 @@ $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
 	touch $@
 
 setup: $(BIN)/.runtime
-dev-setup: $(BIN)/.dev
+dev-setup: $(BIN)/.dev $(AXE)
 
 run: $(BIN)/.runtime
 	$(BIN)/python -m cohesion refresh --quiet || echo "Refresh reported problems (listed above); the dashboard shows them on Data & sources."
@@ -45,7 +47,13 @@ service-deps:
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq postgresql nginx; \
 	  else echo "The shared-deployment test needs Debian's postgresql and nginx: sudo apt-get install postgresql nginx"; fi; fi
 
-test: $(BIN)/.dev browser-deps service-deps
+# axe-core, the accessibility engine the browser tests run in each page: the npm package pinned in
+# tests/browser/package-lock.json.
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(BIN)/.dev browser-deps service-deps $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m cohesion validate
 	$(BIN)/python -m pytest

@@ -26,10 +26,15 @@ PAGES = {
     ],
     "About the data": [
         st.Page("pages/data.py", title="Data & sources", icon=":material/database:", url_path="data"),
+        st.Page("pages/accessibility.py", title="Accessibility", icon=":material/accessibility_new:",
+                url_path="accessibility"),
     ],
 }
 
-navigation = st.navigation(PAGES)
+# One flat list in the order above, not sections: Streamlit draws sections as <div>s inside the
+# <ul> of page links, which assistive technology cannot read as a list (axe-core rules list and
+# listitem, serious). tests/browser/test_accessibility.py checks every page.
+navigation = st.navigation([page for section in PAGES.values() for page in section])
 from cohesion import auth  # noqa: E402 - after set_page_config, like the pages
 
 auth.account_controls(auth.page_access())  # sign in / out in the sidebar, on every page

@@ -22,7 +22,7 @@ TILES_PER_ROW = 3  # three readable tiles across a projector at 1600 px
 
 def _board_pack_section() -> None:
     """Build the board pack on request (a few seconds), then offer it for download."""
-    st.subheader("Board pack")
+    st.header("Board pack")
     if st.button("Prepare board pack (PDF)", help="Builds the PDF for the Future 100 Mission Board (a few seconds)"):
         from cohesion.report.pack import build_current_pack
 
@@ -60,7 +60,7 @@ for problem in bundle.problems:
 counts: dict[str, int] = {}
 for tile in tiles:
     counts[tile.status] = counts.get(tile.status, 0) + 1
-st.markdown(view.md_escape(
+st.header(view.md_escape(
     f"{len(tiles)} headline indicators: " + ", ".join(f"{n} {word}" for word, n in counts.items())
 ))
 
@@ -68,7 +68,7 @@ for start in range(0, len(tiles), TILES_PER_ROW):
     columns = st.columns(TILES_PER_ROW, gap="medium")
     for column, tile in zip(columns, tiles[start:start + TILES_PER_ROW], strict=False):
         with column, st.container(border=True, key=f"tile_{tile.indicator_id}"):
-            st.markdown(f"#### {view.md_escape(tile.title)}")
+            st.markdown(f"### {view.md_escape(tile.title)}")
             st.markdown(view.status_html(tile.status, tile.detail, large=True),
                         unsafe_allow_html=True)
             has_figure = tile.value_text != present.MISSING

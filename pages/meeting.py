@@ -67,14 +67,14 @@ with st.container(border=True):
     for message in snap_problems:
         st.warning(plain(message))
     if before is None:
-        st.subheader("Changed since the last meeting")
+        st.header("Changed since the last meeting")
         st.info("No earlier meeting has been marked as held, so there is nothing to compare with yet. "
                 "At the end of this meeting, press **Mark meeting as held** (bottom of the page).")
     else:
         now = snapshot.take_snapshot(catalogue, assessment, observations, meeting_date=today, store_version=version)
         changes = diff.diff_snapshots(before, now, catalogue)
         mine = diff.changes_for(changes, catalogue, priority.id)
-        st.subheader(f"Changed since the meeting on {before.meeting_date}")
+        st.header(f"Changed since the meeting on {before.meeting_date}")
         counts = diff.summary_counts(changes)
         st.markdown("Across all priorities: " + (", ".join(f"{n} × {label.lower()}" for label, n in counts.items())
                                                  if counts else "no changes") + ".")
@@ -94,11 +94,11 @@ st.caption(plain(priority.summary))
 indicator_ids = [i.id for i in catalogue.indicators_for_priority(priority.id)]
 left, right = st.columns([1, 1], gap="large")
 with left:
-    st.subheader("Indicators")
+    st.header("Indicators")
     for ind_id in indicator_ids:
         st.html(present.indicator_card_html(indicator_line(catalogue, assessment, observations, ind_id)))
 with right:
-    st.subheader("Key chart")
+    st.header("Key chart")
     key = present.key_indicator(catalogue, observations, priority.id)
     titles = {i.id: i.title for i in catalogue.indicators}
     chosen = st.selectbox("Indicator to chart", indicator_ids, index=indicator_ids.index(key) if key else 0,
@@ -110,7 +110,7 @@ with right:
         st.vega_lite_chart(spec, width="stretch")
 
 # --- Decisions and actions ----------------------------------------------------------------------
-st.subheader("Decisions and actions")
+st.header("Decisions and actions")
 try:
     log = action_log.read_actions()
 except db.DatabaseError as exc:
@@ -136,7 +136,7 @@ controls.manual_status_form(access, indicator_ids, titles, today)
 
 # --- Mark meeting as held -----------------------------------------------------------------------
 st.divider()
-st.subheader("Mark meeting as held")
+st.header("Mark meeting as held")
 st.caption("Saves every status and latest value as they stand now, so the next meeting opens with what "
            "changed since this one. Marking the same day again saves a newer snapshot for that day (the earlier "
            "one is kept).")

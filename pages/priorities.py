@@ -62,8 +62,8 @@ dimension = st.segmented_control(
 )
 in_dimension = [i for i in catalogue.indicators if dimension in (ALL, i.dimension)]
 
-st.subheader("The 10 priorities" if dimension == ALL else
-             view.md_escape(f"The priorities, for {catalogue.dimension(dimension).title.lower()}"))
+st.header("The 10 priorities" if dimension == ALL else
+           view.md_escape(f"The priorities, for {catalogue.dimension(dimension).title.lower()}"))
 for p in ordered:
     ids = [i.id for i in in_dimension if p.id in i.priorities]
     result = bundle.priorities[p.id] if dimension == ALL else combine(p.id, ids, bundle.results)
@@ -73,13 +73,13 @@ for p in ordered:
         if not ids and dimension != ALL:
             # Nothing to assess in this dimension: say so plainly rather than show a Grey status.
             left.markdown("No indicators in this dimension")
-            right.button("Open", key=f"open_{p.id}", on_click=_open, args=(p.id,), width="stretch")
+            right.button(f"Open priority {p.number}", key=f"open_{p.id}", on_click=_open, args=(p.id,), width="stretch")
             continue
         left.markdown(view.status_html(result.status, result.coverage_text), unsafe_allow_html=True)
         middle.markdown(view.md_escape(result.sentence))
         if result.any_red:
             middle.markdown(view.status_html("Red", "flag: at least one indicator is Red"), unsafe_allow_html=True)
-        right.button("Open", key=f"open_{p.id}", on_click=_open, args=(p.id,), width="stretch")
+        right.button(f"Open priority {p.number}", key=f"open_{p.id}", on_click=_open, args=(p.id,), width="stretch")
 
 st.divider()
 st.selectbox("Open a priority", priority_ids, key="open_priority",
@@ -108,7 +108,7 @@ for ind in shown:
             st.markdown(f"*Delivery Group commentary ({view.md_escape(who)}):* {view.md_escape(r.commentary)}")
 
 st.divider()
-st.subheader("Priorities by cohesion dimension")
+st.header("Priorities by cohesion dimension")
 st.caption(view.md_escape(
     "Each cell: status, and how many of its indicators are assessed. Blank: no indicators in that cell. Columns: "
     + "; ".join(f"{d.id.replace('_', ' ').capitalize()} = {d.title}" for d in catalogue.dimensions) + "."))

@@ -186,7 +186,7 @@ def _default(key: str, value: object) -> object:
 
 
 with st.sidebar:
-    st.subheader("What if…")
+    st.header("What if…")
     st.caption("Close a space or open a new one and see the map and ranking change. Nothing is saved.")
     located_open = collected.spaces[(collected.spaces["status"] == "located") & collected.spaces["is_open"]
                                     & ~collected.spaces["sensitive"]]
@@ -301,14 +301,14 @@ if len(not_placed):
 if found is not None and found.kind == "postcode":
     near = aggregate.spaces_near(found.lat, found.lon, found.postcode.split()[0],
                                  spaces[spaces["layer"].isin(shown + ("what-if",))], radius)
-    st.subheader(f"Spaces within {radius:,} m of {found.postcode}")
+    st.header(f"Spaces within {radius:,} m of {found.postcode}")
     st.write(f"{int(near['distance_m'].notna().sum())} open space(s) in the layers shown, nearest first. "
              "Sensitive venues are listed by district only, never with a distance.")
     st.dataframe(_in_words(near.drop(columns=["distance_m"])), hide_index=True, width="stretch",
                  column_config={"where": "distance"})
 
 # --- where provision is thin --------------------------------------------------------------------
-st.subheader("Where provision is thin")
+st.header("Where provision is thin")
 ranked = None
 if level == "wards" or (level is None and prepared.ward_ranked is not None):
     ranked, base, unit = prepared.ward_ranked, baseline.ward_ranked, "wards"
@@ -359,7 +359,7 @@ else:
                    "the lowest-third line too.")
 
 # --- postcode districts (works with no boundaries) ----------------------------------------------
-st.subheader("By postcode district")
+st.header("By postcode district")
 participation, citation, districts = _districts(prep_key, str(config.data_dir() / "published_figures.csv"),
                                                 _mtime(config.data_dir() / "published_figures.csv"))
 districts = districts.copy()  # the cached frame stays untouched

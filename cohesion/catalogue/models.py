@@ -198,6 +198,15 @@ class MeetingConfig(Strict):
     small_count_threshold: int = Field(default=10, ge=1, description="counts below this are suppressed")
 
 
+class AccessibilityConfig(Strict):
+    """Who runs the dashboard and how to report an accessibility problem (the accessibility statement)."""
+
+    organisation: str | None = Field(default=None, description="who runs this website, e.g. the council's name")
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    contact_url: str | None = Field(default=None, description="a web form or page for reporting a problem")
+
+
 class Catalogue(Strict):
     schema_version: Literal[1]
     place: Place
@@ -206,6 +215,7 @@ class Catalogue(Strict):
     sources: list[Source] = Field(min_length=1)
     indicators: list[Indicator] = Field(min_length=1)
     meeting: MeetingConfig = Field(default_factory=MeetingConfig)
+    accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)
     last_reviewed: date | None = None
 
     # Lookups used everywhere; cheap because the catalogue is small.

@@ -115,4 +115,31 @@ def wait_for_app(page: object, timeout_ms: int = 30000) -> None:
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
     )
-    page.wait_for_timeout(800)  # type: ignore[attr-defined]
+    wait_until_settled(page, timeout_ms)
+
+
+# Streamlit has finished a run when: the page has its title, no "Running..." indicator, no spinner
+# or skeleton, no element greyed out as stale, every chart and map has drawn, and the page has not
+# changed for QUIET_MS (a MutationObserver watches it). Waiting for these, not for a fixed time.
+QUIET_MS = 500
+_SETTLED_JS = """(quietMs) => {
+    if (!window.__lastChange) {
+        window.__lastChange = performance.now();
+        new MutationObserver(() => { window.__lastChange = performance.now(); })
+            .observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+    }
+    const busy = "[data-testid='stStatusWidget'], [data-testid='stSpinner'], [data-testid='stSkeleton'], "
+        + "[data-stale='true']";
+    if (!document.querySelector("[data-testid='stMain'] h1") || document.querySelector(busy)) return false;
+    const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
+    if (charts.some(c => !c.querySelector('svg, canvas'))) return false;
+    const maps = [...document.querySelectorAll("[data-testid='stDeckGlJsonChart']")];
+    if (maps.some(m => !m.querySelector('canvas'))) return false;
+    return performance.now() - window.__lastChange > quietMs;
+}"""
+
+
+def wait_until_settled(page: object, timeout_ms: int = 60000) -> None:
+    """Wait until Streamlit has finished rendering the page and it has stopped changing."""
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)  # type: ignore[attr-defined]
+    page.wait_for_function(_SETTLED_JS, arg=QUIET_MS, timeout=timeout_ms, polling=100)  # type: ignore[attr-defined]

@@ -46,11 +46,11 @@ def test_sidebar_lists_every_page(app_url: str, browser_page) -> None:
 def test_deep_link_on_a_freshly_started_server_goes_through_the_entry_point(browser_page, path: str,
                                                                              tmp_path: Path) -> None:
     # The first request a new server sees is the deep link itself: it must still get the
-    # dashboard's navigation (sections such as "Overview"), not Streamlit's file-list fallback.
+    # dashboard's navigation (titles such as "Data & sources"), not Streamlit's file-list fallback.
     with running_app(copy_of_data(tmp_path)) as url:
         browser_page.goto(url + path)
         wait_for_app(browser_page)
         nav = browser_page.locator("[data-testid='stSidebarNav']").inner_text()
-        assert "Overview" in nav and "Data & sources" in nav
+        assert "Headlines" in nav and "Data & sources" in nav
         assert "Page not found" not in browser_page.locator("body").inner_text()
         assert browser_page.locator("[data-testid='stException']").count() == 0

@@ -59,4 +59,4 @@ def test_direct_priorities_url_runs_inside_the_dashboard_navigation(app_url, bro
     wait_for_app(page)
     page.wait_for_selector("text=Strategy priorities", timeout=30000)
     nav = page.locator("[data-testid='stSidebarNav']").inner_text()
-    assert "Overview" in nav and "Priorities" in nav
+    assert "Headlines" in nav and "Priorities" in nav
