@@ -6,14 +6,21 @@ how accessible it is, how to report a problem (the contact comes from the catalo
 non-accessible content and how the site was tested. Plain functions returning plain text; the
 page (pages/accessibility.py) only draws them.
 
+It also owns the text alternatives of charts: `described(chart, text)` gives an Altair chart its
+screen-reader name and stops its marks being read out one by one (Vega-Lite would otherwise read
+each point's raw fields, such as "period_end: Mar 31, 2018; value: 1578; segment: 0"), and
+`series_text` / `groups_text` write that name from the figures shown.
+
 How we tested is kept honest by tests: `AXE_CORE_VERSION` must equal the axe-core version pinned
 in tests/browser/package.json and the version the browser test actually runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from cohesion.catalogue import Catalogue
 
@@ -144,3 +151,54 @@ def statement(catalogue: Catalogue) -> list[Section]:
             "by hand or tested with disabled users.",
         ]),
     ]
+
+
+def described(chart: Any, text: str) -> Any:
+    """The Altair chart with `text` as its description (what a screen reader announces) and its
+    individual marks, axes and legends hidden from assistive technology: the description, the page's
+    own sentence and the CSV download carry the figures instead."""
+    import altair as alt
+
+    out = chart.properties(description=text)
+    out = out.copy()
+    if out.config is alt.Undefined:
+        out.config = alt.Config()
+    out.config.aria = False
+    return out
+
+
+MAX_POINTS_LISTED = 6  # beyond this a series is summarised: first, last, lowest and highest
+
+
+def series_text(title: str, points: Sequence[tuple[str, str]]) -> str:
+    """A one-sentence text alternative for a line: (period, formatted value) pairs, oldest first."""
+    if not points:
+        return f"{title}: no figures to chart."
+    if len(points) <= MAX_POINTS_LISTED:
+        listed = "; ".join(f"{period}: {value}" for period, value in points)
+        return f"Line chart of {title}, {len(points)} periods. {listed}."
+    (first_p, first_v), (last_p, last_v) = points[0], points[-1]
+    return (f"Line chart of {title}, {len(points)} periods from {first_p} to {last_p}. "
+            f"{first_p}: {first_v}; latest, {last_p}: {last_v}.")
+
+
+def groups_text(title: str, groups: Sequence[tuple[str, str]], kind: str = "Bar chart") -> str:
+    """A one-sentence text alternative for bars: (group label, formatted value) pairs in drawn order."""
+    if not groups:
+        return f"{title}: no figures to chart."
+    return f"{kind} of {title}: " + "; ".join(f"{label}: {value}" for label, value in groups) + "."
+
+
+def frame_pairs(frame: Any, label: str, value: str, fmt: Callable[[Any], str]) -> list[tuple[str, str]]:
+    """(label, formatted value) pairs from two columns of a frame, for series_text / groups_text."""
+    return [(str(a), fmt(b)) for a, b in zip(frame[label], frame[value], strict=True)]
+
+
+def map_text(place: str, counts: dict[str, int], shading: str | None, focus: str | None = None) -> str:
+    """The community-spaces map's text alternative: what is drawn, in words, and where the same is in text."""
+    total = sum(counts.values())
+    shown = "; ".join(f"{n} {category}" for category, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    areas = f" Areas: {shading}." if shading else ""
+    centred = f" Centred on the search: {focus.rstrip('.')}." if focus else ""
+    return (f"Map of community spaces in {place}: {total} spaces shown" + (f" ({shown})." if shown else ".")
+            + areas + centred + " The tables below give the same information as text.")

@@ -10,6 +10,7 @@ from datetime import date
 
 import streamlit as st
 
+from cohesion import accessibility as a11y
 from cohesion import present, ui
 from cohesion.catalogue import CatalogueError
 from cohesion.status import view
@@ -79,8 +80,10 @@ for start in range(0, len(tiles), TILES_PER_ROW):
             if tile.missing_reason:
                 st.markdown(view.md_escape(tile.missing_reason))
             chart = view.sparkline_chart(tile.points, units[tile.indicator_id])
-            if chart is not None:
-                st.altair_chart(chart, width="stretch")
+            if chart is not None:  # named in words for screen readers, marks not read one by one
+                text = a11y.series_text(tile.title, a11y.frame_pairs(
+                    tile.points, "period", "value", lambda v, u=units[tile.indicator_id]: present.format_value(v, u)))
+                st.altair_chart(a11y.described(chart, text), width="stretch")
             st.markdown(view.md_escape(tile.sentence))
             if tile.stale:
                 st.warning(view.md_escape(tile.stale), icon=":material/schedule:")

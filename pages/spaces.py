@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from cohesion import accessibility as a11y
 from cohesion import config, ui
 from cohesion.geo import aggregate, boundaries, need
 from cohesion.spaces import collect as spaces_collect
@@ -241,7 +242,10 @@ basemap_key, basemap_url, basemap_note = maps.basemap_choice()
 deck, vmin, vmax = _deck(folder, geo_key, prep_key, level, measure, shown, lost, basemap_url,
                          query if found is not None and found.kind != "none" else "")
 if len(on_map) or level or (found is not None and found.kind != "none"):
-    st.pydeck_chart(deck, height=MAP_HEIGHT, width="stretch")
+    st.pydeck_chart(deck, height=MAP_HEIGHT, width="stretch", alt=a11y.map_text(
+        place.name, on_map["category"].value_counts().to_dict(),
+        f"{AREA_LABELS.get(level, str(level)).lower()} shaded by {maps.MEASURES[measure]['label'].lower()}" if level and measure else None,
+        found.message if found is not None and found.kind != "none" else None))
 else:
     st.info("No spaces can be placed on a map yet: the postcode lookup is not loaded and no row has coordinates. "
             "The postcode-district table below still works.")

@@ -11,8 +11,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from cohesion import accessibility as a11y
 from cohesion import query, ui
-from cohesion.present import count_noun, plain, status_text
+from cohesion.present import count_noun, format_value, plain, status_text
 from cohesion.trends import charts, downloads, hatecrime, spc, stats, takeaway
 
 ui.through_entry_point()
@@ -117,7 +118,7 @@ def draw_indicator() -> None:
                                            area_label=choice.primary_name or catalogue.place.name)
         chart = charts.trend_chart(headline, indicator, primary_code=choice.primary_code or "", target=target,
                                    comparators=comparators)
-        st.altair_chart(chart, width="stretch", alt=sentence)
+        st.altair_chart(a11y.described(chart, sentence), width="stretch", alt=sentence)
         st.markdown(f"**Takeaway:** {md(sentence)}")
         primary_rows = headline[headline["area_code"] == choice.primary_code]
         if len(primary_rows):
@@ -148,10 +149,15 @@ def draw_indicator() -> None:
                 if len(choice.breakdown_groups) > 1 else choice.breakdown_groups[0]
             parts = rows[(rows["area_code"] == choice.primary_code)
                          & rows["breakdown"].str.startswith(group + "=")]
+            # Each chart named in words for screen readers: every group's (latest) figure.
+            latest = parts.sort_values("period_end").groupby("breakdown", sort=False).tail(1)
+            described = a11y.groups_text(f"{indicator.title} by {group}", [
+                (f"{b.split('=', 1)[-1]} ({p})", format_value(v, indicator.unit))
+                for b, p, v in zip(latest["breakdown"], latest["period"], latest["value"], strict=True)])
             if parts["period"].nunique() == 1:
-                st.altair_chart(charts.breakdown_bars(parts, indicator), width="stretch")
+                st.altair_chart(a11y.described(charts.breakdown_bars(parts, indicator), described), width="stretch")
             else:
-                st.altair_chart(charts.small_multiples(parts, indicator), width="content")
+                st.altair_chart(a11y.described(charts.small_multiples(parts, indicator), described), width="content")
             st.markdown(f"**Takeaway:** {md(takeaway.small_multiples_takeaway(parts, indicator))}")
 
         # ------------------------------------------------------------ hate crime measure
@@ -202,9 +208,9 @@ def draw_early_warning() -> None:
         result = spc.control_chart_data(series, seasonal=seasonal, threshold=threshold)
         name = str(areas.loc[area, "area_name"])
         summary_text = spc.summary_sentence(result, name)
-        st.altair_chart(charts.control_chart(result, threshold=threshold,
+        st.altair_chart(a11y.described(charts.control_chart(result, threshold=threshold,
                                              title=f"{name}: reports per month, with the expected range"),
-                        width="stretch", alt=summary_text)
+                                             summary_text), width="stretch", alt=summary_text)
         st.markdown(f"**Takeaway:** {md(summary_text)}")
         for flag in reversed(result.flags):
             # Direction in a symbol and words (higher or lower than expected), never colour alone.

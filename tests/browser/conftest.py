@@ -118,7 +118,8 @@ def wait_for_app(page: object, timeout_ms: int = 30000) -> None:
     wait_until_settled(page, timeout_ms)
 
 
-# Streamlit has finished a run when: the page has its title, no "Running..." indicator, no spinner
+# Streamlit has finished a run when: its script state is notRunning, the page has its title, no
+# "Running..." indicator, no spinner
 # or skeleton, no element greyed out as stale, every chart and map has drawn, and the page has not
 # changed for QUIET_MS (a MutationObserver watches it). Waiting for these, not for a fixed time.
 QUIET_MS = 500
@@ -130,6 +131,9 @@ _SETTLED_JS = """(quietMs) => {
     }
     const busy = "[data-testid='stStatusWidget'], [data-testid='stSpinner'], [data-testid='stSkeleton'], "
         + "[data-stale='true']";
+    // Streamlit marks the app root with its script state (its own end-to-end tests rely on it).
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
     if (!document.querySelector("[data-testid='stMain'] h1") || document.querySelector(busy)) return false;
     const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
     if (charts.some(c => !c.querySelector('svg, canvas'))) return false;

@@ -17,7 +17,6 @@ axe cannot judge everything that matters here, so the same test also checks that
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
 import shutil
