@@ -163,7 +163,11 @@ def described(chart: Any, text: str) -> Any:
     out = out.copy()
     if out.config is alt.Undefined:
         out.config = alt.Config()
-    out.config.aria = False
+    out.config.aria = False  # axes and legends: aria-hidden; no generated descriptions of marks
+    # Marks: aria-hidden too, or Vega leaves each "line mark container" as an unnamed graphic.
+    if out.config.mark is alt.Undefined:
+        out.config.mark = alt.MarkConfig()
+    out.config.mark.aria = False
     return out
 
 
@@ -176,7 +180,8 @@ def series_text(title: str, points: Sequence[tuple[str, str]]) -> str:
         return f"{title}: no figures to chart."
     if len(points) <= MAX_POINTS_LISTED:
         listed = "; ".join(f"{period}: {value}" for period, value in points)
-        return f"Line chart of {title}, {len(points)} periods. {listed}."
+        count = "1 period" if len(points) == 1 else f"{len(points)} periods"
+        return f"Line chart of {title}, {count}. {listed}."
     (first_p, first_v), (last_p, last_v) = points[0], points[-1]
     return (f"Line chart of {title}, {len(points)} periods from {first_p} to {last_p}. "
             f"{first_p}: {first_v}; latest, {last_p}: {last_v}.")
@@ -202,3 +207,24 @@ def map_text(place: str, counts: dict[str, int], shading: str | None, focus: str
     centred = f" Centred on the search: {focus.rstrip('.')}." if focus else ""
     return (f"Map of community spaces in {place}: {total} spaces shown" + (f" ({shown})." if shown else ".")
             + areas + centred + " The tables below give the same information as text.")
+
+
+def described_spec(spec: dict[str, Any], text: str) -> dict[str, Any]:
+    """A Vega-Lite spec (dict) with the same treatment as `described`: `text` as its description,
+    marks, axes and legends hidden from assistive technology."""
+    config = dict(spec.get("config") or {})
+    config["aria"] = False
+    config["mark"] = {**(config.get("mark") or {}), "aria": False}
+    return {**spec, "description": text, "config": config}
+
+
+def indicator_chart_text(catalogue: Catalogue, observations: Any, indicator_id: str) -> str:
+    """Text alternative of an indicator's chart: the place's headline series, period by period."""
+    from cohesion.meeting.assess import headline_series
+    from cohesion.present import format_value
+
+    indicator = catalogue.indicator(indicator_id)
+    rows = headline_series(catalogue, observations, indicator_id)
+    rows = rows[rows["value"].notna()].sort_values("period_end", kind="stable")
+    return series_text(f"{indicator.title}, {catalogue.place.name}",
+                       frame_pairs(rows, "period", "value", lambda v: format_value(v, indicator.unit)))

@@ -12,6 +12,7 @@ from datetime import date
 
 import streamlit as st
 
+from cohesion import accessibility as a11y
 from cohesion import auth, db, ui
 from cohesion.meeting import actions as action_log
 from cohesion.meeting import controls, diff, present, snapshot
@@ -107,7 +108,8 @@ with right:
     if spec is None:
         st.info(f"{plain(titles[chosen])}: no published figures for {catalogue.place.name} yet, so there is nothing to chart.")
     else:
-        st.vega_lite_chart(spec, width="stretch")
+        text = a11y.indicator_chart_text(catalogue, observations, chosen)  # for screen readers
+        st.vega_lite_chart(a11y.described_spec(spec, text), width="stretch", alt=text)
 
 # --- Decisions and actions ----------------------------------------------------------------------
 st.header("Decisions and actions")
