@@ -171,8 +171,11 @@ def test_page_has_no_serious_accessibility_violation(apps, browser_page, capsys,
     page.goto(apps[dataset] + path)
     wait_until_settled(page)
     violations = run_axe(page)
+    charts = chart_names(page)
     with capsys.disabled():
-        print("\n" + _report(dataset, path, violations))
+        print("\n" + _report(dataset, path, violations)
+              + f"\n    text alternatives checked: {sum(k == 'chart' for k, _n, _m in charts)} chart(s), "
+              f"{sum(k == 'map' for k, _n, _m in charts)} map(s); {len(own_control_names(page))} named controls")
 
     problems = [f"axe {v['id']} ({v['impact']}): {len(v['ours'])} node(s), e.g. {v['ours'][0]['html']!r}: "
                 f"{v['ours'][0]['why']}"
@@ -185,7 +188,7 @@ def test_page_has_no_serious_accessibility_violation(apps, browser_page, capsys,
     if "" in names:
         problems.append("a button or link has no accessible name")
 
-    for kind, name, marks in chart_names(page):
+    for kind, name, marks in charts:
         if not name or not name.strip() or name == VEGA_DEFAULT_NAME:
             problems.append(f"a {kind} has no text alternative (aria-label {name!r})")
         for label in [name or "", *marks]:
