@@ -50,9 +50,8 @@ NON_COMPLIANCES: tuple[tuple[str, str], ...] = (
      "behind each chart can be downloaded as a CSV file with their source and period. Individual "
      "points on a chart cannot be reached with a keyboard.",
      "1.1.1 Non-text content; 2.1.1 Keyboard"),
-    ("Tables use Streamlit's data grid, which is drawn as a canvas. It can be used with a keyboard "
-     "and its contents are offered to screen readers, but some screen readers read it "
-     "inconsistently. Every table can be downloaded as a CSV file.",
+    ("Tables use Streamlit's data grid, which is drawn as a canvas; we have not yet checked how well "
+     "screen readers and keyboards work with it. Every table can be downloaded as a CSV file.",
      "1.3.1 Info and relationships"),
     ("The board pack PDF is not yet tagged, so screen readers cannot follow its headings and "
      "tables. The same figures are on the dashboard's pages.",

@@ -68,18 +68,18 @@ for p in ordered:
     ids = [i.id for i in in_dimension if p.id in i.priorities]
     result = bundle.priorities[p.id] if dimension == ALL else combine(p.id, ids, bundle.results)
     with st.container(border=True, key=f"priority_{p.id}"):
-        left, middle, right = st.columns([5, 6, 1.2], vertical_alignment="center")
+        left, middle, right = st.columns([5, 6, 1.8], vertical_alignment="center")  # room for "Open 10"
         left.markdown(f"**{p.number}. {view.md_escape(p.title)}**")
         if not ids and dimension != ALL:
             # Nothing to assess in this dimension: say so plainly rather than show a Grey status.
             left.markdown("No indicators in this dimension")
-            right.button(f"Open priority {p.number}", key=f"open_{p.id}", on_click=_open, args=(p.id,), width="stretch")
+            right.button(f"Open {p.number}", key=f"open_{p.id}", on_click=_open, args=(p.id,), width="stretch")
             continue
         left.markdown(view.status_html(result.status, result.coverage_text), unsafe_allow_html=True)
         middle.markdown(view.md_escape(result.sentence))
         if result.any_red:
             middle.markdown(view.status_html("Red", "flag: at least one indicator is Red"), unsafe_allow_html=True)
-        right.button(f"Open priority {p.number}", key=f"open_{p.id}", on_click=_open, args=(p.id,), width="stretch")
+        right.button(f"Open {p.number}", key=f"open_{p.id}", on_click=_open, args=(p.id,), width="stretch")
 
 st.divider()
 st.selectbox("Open a priority", priority_ids, key="open_priority",
