@@ -49,7 +49,7 @@ def test_opens_on_the_first_agenda_item_with_status_and_indicators(isolated_data
         assert ind.title.replace("&", "&amp;") in body
     assert any(word in body for word in ("✔ Green", "▲ Amber", "✖ Red", "○ Grey", "Not assessed"))
     assert "No earlier meeting has been marked as held" in at.info[0].value
-    assert [s.value for s in at.subheader][:1] == ["Changed since the last meeting"]
+    assert [s.value for s in at.header][:1] == ["Changed since the last meeting"]
 
 
 def test_query_parameter_opens_that_priority_and_next_moves_on(isolated_data: Path, catalogue) -> None:
@@ -106,7 +106,7 @@ def test_mark_held_saves_a_snapshot_and_changes_show_next_time(isolated_data: Pa
                            {ind.id: IndicatorState("Made-up earlier status", "", None, None, ind.unit)}))
     _forget_snapshot(snap.meeting_date)
     at = _run()
-    assert at.subheader[0].value == "Changed since the meeting on 2000-01-01"
+    assert at.header[0].value == "Changed since the meeting on 2000-01-01"
     assert "Indicator status moved" in _html(at)
 
 
