@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cohesion import accessibility as a11y
 from cohesion import config, ui
 from cohesion.national import compare, places
 from cohesion.trends.downloads import to_csv_bytes
@@ -86,7 +87,7 @@ if not info.single_tier and result.place_value is None:
             "authorities only, so it is shown for context.")
 chart_col, table_col = st.columns([3, 2])
 with chart_col:
-    st.vega_lite_chart(spec=chart, width="stretch", alt=result.sentence)
+    st.vega_lite_chart(spec=a11y.described_spec(chart, result.sentence), width="stretch", alt=result.sentence)
     st.caption(md(f"Source: {catalogue.source(result.indicator.source).publisher}, "
                   f"{catalogue.source(result.indicator.source).title}; period {result.period}. "
                   f"{catalogue.source(result.indicator.source).attribution}"))
