@@ -163,7 +163,7 @@ def test_postcode_search_marks_zooms_and_names_the_ward(isolated_data: Path, imp
     assert (view["latitude"], view["longitude"]) == (marker["data"][0]["lat"], marker["data"][0]["lon"])
     assert at.query_params["q"] == "st4 1hh"
     near = next(d.value for d in at.dataframe if "where" in d.value.columns)
-    assert len(near) and "Spaces within 1,000 m of ST4 1HH" in [h.value for h in at.subheader]
+    assert len(near) and "Spaces within 1,000 m of ST4 1HH" in [h.value for h in at.header]
 
 
 def test_postcode_outside_the_city_says_so(isolated_data: Path, imported_geo: Path,
