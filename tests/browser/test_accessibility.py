@@ -134,8 +134,9 @@ def own_control_names(page) -> list[str]:
     """Accessible names of the buttons and links our page draws (in the main area and sidebar)."""
     return page.evaluate(
         """([own, chrome]) => [...document.querySelectorAll(own)]
-            .filter(el => !el.closest(chrome) && el.offsetParent !== null)
-            .map(el => (el.getAttribute('aria-label') || el.innerText || '').replace(/\\s+/g, ' ').trim())""",
+            .filter(el => !el.closest(chrome) && el.checkVisibility())
+            // textContent, not innerText: a control in a closed expander still has its name.
+            .map(el => (el.getAttribute('aria-label') || el.textContent || '').replace(/\\s+/g, ' ').trim())""",
         [OWN_CONTROLS, CHROME_CONTAINERS])
 
 
