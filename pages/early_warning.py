@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from cohesion import accessibility as a11y
 from cohesion import config, query, style, ui
 from cohesion.status.view import md_escape as md
 from cohesion.trends import charts, spc, tension
@@ -72,9 +73,9 @@ badge = style.style_for(shown_status)
 st.badge(f"{badge.symbol} {badge.label if shown_status != 'Grey' else 'Not judged'}",
          color=BADGE_COLOURS.get(shown_status, "gray"))
 st.markdown(md(reading.sentence))
-st.altair_chart(charts.control_chart(result, threshold=threshold,
+st.altair_chart(a11y.described(charts.control_chart(result, threshold=threshold,
                                      title=f"{tension.crime_type(indicator)} in {name}: per month, with the expected range"),
-                width="stretch")
+                               spc.summary_sentence(result, name)), width="stretch", alt=spc.summary_sentence(result, name))
 st.caption(md(spc.summary_sentence(result, name)))
 baseline = (f"{len(result.baseline_periods)} months from {spc.period_label(result.baseline_periods[0])}"
             if result.baseline_periods else "none")
