@@ -119,6 +119,8 @@ def publishable(observations: pd.DataFrame, catalogue: Catalogue, *, hide_small:
             secondary = is_total & row_keys.isin(keys)
     if not hide_small:
         primary = pd.Series(False, index=observations.index)
+    else:
+        secondary = secondary | _complementary_areas(observations, controlled, primary, threshold)
     hidden = primary | secondary
     if not hidden.any():
         return observations
@@ -129,6 +131,35 @@ def publishable(observations: pd.DataFrame, catalogue: Catalogue, *, hide_small:
     out.loc[primary, "status_note"] = primary_note(threshold)
     out.loc[secondary, "status_note"] = secondary_note(threshold)
     return out
+
+
+# Area types that partition the place (their counts add up to the place's total).
+SUB_AREA_TYPES = ("ward", "lsoa")
+
+
+def _complementary_areas(observations: pd.DataFrame, controlled: pd.Series, primary: pd.Series,
+                         threshold: int) -> pd.Series:
+    """Complementary suppression across areas: the place's total minus its visible wards (or LSOAs)
+    would give a hidden ward's count back. In each (indicator, period, area type) with a hidden
+    area, the smallest visible areas are hidden too until at least two are hidden and together
+    they hold at least `threshold` (so neither one count nor a small sum can be worked out).
+    """
+    extra = pd.Series(False, index=observations.index)
+    sub = (controlled & observations["area_type"].isin(SUB_AREA_TYPES)
+           & (observations["breakdown"].fillna("") == "") & observations["value"].notna())
+    if not (sub & primary).any():
+        return extra
+    frame = observations.loc[sub, ["indicator_id", "period", "area_type", "value"]].assign(hidden=primary[sub])
+    for _key, group in frame.groupby(["indicator_id", "period", "area_type"], sort=False, observed=True):
+        if not group["hidden"].any():
+            continue
+        count, total = int(group["hidden"].sum()), float(group.loc[group["hidden"], "value"].sum())
+        for index, value in group.loc[~group["hidden"], "value"].sort_values(kind="stable").items():
+            if count >= 2 and total >= threshold:
+                break
+            extra[index] = True
+            count, total = count + 1, total + float(value)
+    return extra
 
 
 _CACHE: dict[tuple[str | None, str, str], pd.DataFrame] = {}

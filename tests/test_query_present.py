@@ -46,6 +46,28 @@ def test_small_controlled_counts_are_hidden_and_so_is_a_total_that_would_reveal_
     assert frame["value"].notna().all()
 
 
+def test_a_hidden_ward_cannot_be_worked_out_from_the_city_total(catalogue):
+    # City 100 = wards 4 + 12 + 30 + 54. Hiding only the 4 would let 100 - 12 - 30 - 54 give it
+    # back, so the next smallest ward (12) is hidden too: two hidden, together 16 >= 10.
+    wards = {"W1": 4, "W2": 12, "W3": 30, "W4": 54}
+    rows = _rows(catalogue, "police_uk_public_order", 100, period="2025-07")
+    for code, value in wards.items():
+        rows += [{**_rows(catalogue, "police_uk_public_order", value, area=code, period="2025-07")[0],
+                  "area_type": "ward"}]
+    # Two small wards (3 + 2 = 5 < 10) need a third: 3, 2 and the 30.
+    small = {"W5": 3, "W6": 2, "W7": 30, "W8": 65}
+    for code, value in small.items():
+        rows += [{**_rows(catalogue, "police_uk_public_order", value, area=code, period="2025-08")[0],
+                  "area_type": "ward"}]
+    out = query.publishable(tidy.conform(pd.DataFrame(rows)), catalogue)
+    shown = {(r.period, r.area_code): r.value for r in out.itertuples() if not math.isnan(r.value)}
+    assert shown == {("2025-07", catalogue.place.code): 100, ("2025-07", "W3"): 30, ("2025-07", "W4"): 54,
+                     ("2025-08", "W8"): 65}
+    notes = {r.area_code: r.status_note for r in out.itertuples() if r.period == "2025-07"}
+    assert notes["W1"].startswith("suppressed: fewer than 10") and "would reveal it" in notes["W2"]
+    assert query.publishable(out, catalogue).equals(out)
+
+
 def test_uncontrolled_sources_and_non_counts_pass_through(catalogue):
     survey = tidy.conform(pd.DataFrame(_rows(catalogue, "satisfied_local_area", 3.0)))
     assert query.publishable(survey, catalogue).equals(survey)
