@@ -54,23 +54,35 @@ def test_priorities_lists_all_ten_with_status_and_coverage(isolated_data):
     assert len(catalogue.priorities) == 10
     for p in catalogue.priorities:
         assert any(t.startswith(f"**{p.number}. ") for t in shown), p.title
-    coverage = [t for t in shown if "indicators assessed</span>" in t or "indicator assessed</span>" in t]
+    coverage = [t for t in shown if " assessed" in t and "status-badge" in t]
     assert len(coverage) >= 10 and all(any(w in t for w in WORDS) for t in coverage)
     assert len(at.dataframe) == 1  # the priority x dimension grid
 
 
-def test_priority_deep_link_opens_that_priority(isolated_data):
+def test_priority_deep_link_opens_that_priority_in_place(isolated_data):
     at = run("pages/priorities.py", priority="p07_tensions_early")
-    assert at.selectbox(key="open_priority").value == "p07_tensions_early"
-    assert any("Priority 7: Spot and respond" in h.value for h in at.header)
-    at.button(key="open_p02_community_life").click().run()
-    assert at.query_params["priority"] == ["p02_community_life"] or at.query_params["priority"] == "p02_community_life"
-    assert any("Priority 2:" in h.value for h in at.header)
+    expanders = {e.label: e for e in at.expander}
+    labels = [e.label for e in at.expander if e.label.startswith("Indicators of priority")]
+    # One expander per priority, each named after it (unique accessible names, no "Open" buttons).
+    assert len(labels) == 10 and len(set(labels)) == 10
+    assert not [b for b in at.button if b.label == "Open"]
+    seven = next(e for label, e in expanders.items() if label.startswith("Indicators of priority 7"))
+    inside = [m.value for m in seven.markdown]
+    assert any("Hate crimes recorded" in t for t in inside)  # its indicators are drawn inside it
+    two = next(e for label, e in expanders.items() if label.startswith("Indicators of priority 2"))
+    assert not two.markdown  # closed priorities draw nothing
 
 
-def test_unknown_priority_in_address_falls_back_to_the_first(isolated_data):
+def test_roll_up_is_in_plain_words(isolated_data):
+    shown = texts(run("pages/priorities.py"))
+    assert not any("average score" in t or "Confidence:" in t for t in shown)
+    assert any("at least half of its indicators assessed" in t for t in shown)
+    assert any("Not enough evidence" in t for t in shown)
+
+
+def test_unknown_priority_in_address_opens_none(isolated_data):
     at = run("pages/priorities.py", priority="<script>")
-    assert at.selectbox(key="open_priority").value == "p01_shared_plan"
+    assert not any(e.markdown for e in at.expander if e.label.startswith("Indicators of priority"))
 
 
 def test_dimension_filter_limits_the_indicators(isolated_data):

@@ -36,8 +36,9 @@ def test_mean_score_rule_and_red_flag():
            "d": result("d", "Grey", "no_data"), "e": result("e", "Higher")}
     p = combine("p", ["a", "b", "c", "d", "e"], res)
     assert (p.status, p.score, p.assessed, p.total, p.any_red) == ("Amber", 0.5, 3, 5, True)
-    assert p.coverage_text == "3 of 5 indicators assessed"
-    assert "1 Red indicator flagged" in p.sentence
+    assert p.coverage_text == "3 of 5 assessed: 1 Red, 1 Amber, 1 Green"
+    assert p.sentence == "Amber: 3 of its 5 indicators are assessed (1 Red, 1 Amber, 1 Green). 1 Red indicator flagged."
+    assert "average" not in p.sentence and "score" not in p.sentence
 
 
 @pytest.mark.parametrize(("statuses", "expected"), [
@@ -51,6 +52,56 @@ def test_mean_score_rule_and_red_flag():
 def test_score_thresholds(statuses, expected):
     res = {str(i): result(str(i), s) for i, s in enumerate(statuses)}
     assert combine("p", list(res), res).status == expected
+
+
+@pytest.mark.parametrize(("statuses", "share", "expected", "coverage"), [
+    # 1 of 4 assessed, Red: below half, so not Red but "not enough evidence".
+    (["Red", "Grey", "Grey", "Grey"], 0.5, "Grey", "Not enough evidence: 1 of 4 assessed: 1 Red"),
+    # 2 of 4 is exactly half: enough. Red 0 + Amber 0.5 = 0.25 -> Red.
+    (["Red", "Amber", "Grey", "Grey"], 0.5, "Red", "2 of 4 assessed: 1 Red, 1 Amber"),
+    # 2 of 5: half of 5 rounds up to 3 needed.
+    (["Green", "Green", "Grey", "Grey", "Grey"], 0.5, "Grey", "Not enough evidence: 2 of 5 assessed: 2 Green"),
+    # a catalogue asking for a quarter: 1 of 4 is enough.
+    (["Green", "Grey", "Grey", "Grey"], 0.25, "Green", "1 of 4 assessed: 1 Green"),
+    # all required: 3 of 4 is not enough.
+    (["Green", "Green", "Green", "Grey"], 1.0, "Grey", "Not enough evidence: 3 of 4 assessed: 3 Green"),
+    # a single indicator always needs itself.
+    (["Amber"], 0.5, "Amber", "1 of 1 assessed: 1 Amber"),
+])
+def test_minimum_coverage(statuses, share, expected, coverage):
+    res = {str(i): result(str(i), s, None if s != "Grey" else "no_data") for i, s in enumerate(statuses)}
+    p = combine("p", list(res), res, min_coverage=share)
+    assert (p.status, p.coverage_text) == (expected, coverage)
+    if expected == "Grey":
+        assert p.grey_reason == "not_enough_evidence"
+        assert p.sentence.startswith("Grey: not enough evidence. Only ")
+        assert f"a status needs at least {p.needed}." in p.sentence
+
+
+def test_not_enough_evidence_sentence_and_red_flag_kept():
+    res = {"a": result("a", "Red"), "b": result("b", "Grey", "no_data"), "c": result("c", "Grey", "no_data"),
+           "d": result("d", "Grey", "no_data")}
+    p = combine("p", list(res), res)
+    assert p.sentence == ("Grey: not enough evidence. Only 1 of its 4 indicators is assessed (1 Red); a status "
+                          "needs at least 2. 1 Red indicator flagged.")
+    assert p.any_red and p.needed == 2
+
+
+def test_minimum_coverage_is_a_catalogue_setting():
+    from cohesion.catalogue.models import DEFAULT_MIN_COVERAGE
+    from cohesion.status.rollup import rule_text
+
+    base = [{"id": x, "title": x.upper(), "priorities": ["p01"], "status": {"rule": "benchmark", "comparator": "england"}}
+            for x in ("aa", "bb", "cc", "dd")]
+    res = {"aa": result("aa", "Red"), "bb": result("bb", "Grey", "no_data"), "cc": result("cc", "Grey", "no_data"),
+           "dd": result("dd", "Grey", "no_data")}
+    assert DEFAULT_MIN_COVERAGE == 0.5
+    assert roll_up(make_catalogue(base), res)["p01"].status == "Grey"
+    quarter = make_catalogue(base, rollup={"min_coverage": 0.25})
+    assert quarter.rollup.min_coverage == 0.25
+    assert roll_up(quarter, res)["p01"].status == "Red"
+    assert "At least half of a priority's indicators" in rule_text()
+    assert "Not enough evidence" in rule_text() and "average" in rule_text()
 
 
 def test_nothing_assessed_is_grey_not_green():
@@ -245,4 +296,6 @@ def test_pill_detail_gives_grey_reason_or_confidence():
 
     assert pill_detail(result("a", "Grey", "stale")) == "Stale"
     assert pill_detail(result("a", "Grey", "no_data")) == "No data yet"
-    assert pill_detail(StatusResult("a", "Red", "benchmark", "Red: x", "Medium")) == "Confidence: Medium"
+    assert pill_detail(StatusResult("a", "Red", "benchmark", "Red: x", "Medium")) == \
+        "Fairly precise figure (95% interval within ±15% of it)"
+    assert pill_detail(StatusResult("a", "Red", "manual", "Red: x", "n/a")) == ""

@@ -17,9 +17,9 @@ from cohesion.status.rules import format_value
 TODAY = date(2025, 11, 1)
 
 
-def make_catalogue(indicators: list[dict]) -> Catalogue:
+def make_catalogue(indicators: list[dict], **extra: object) -> Catalogue:
     """A tiny valid catalogue: one place, two dimensions, two priorities, the given indicators."""
-    return Catalogue.model_validate({
+    return Catalogue.model_validate({**extra,
         "schema_version": 1,
         "place": {
             "name": "Testham", "code": "E06000999",

@@ -207,6 +207,17 @@ class AccessibilityConfig(Strict):
     contact_url: str | None = Field(default=None, description="a web form or page for reporting a problem")
 
 
+DEFAULT_MIN_COVERAGE = 0.5  # share of a priority's indicators that must be assessed for a roll-up status
+
+
+class RollupConfig(Strict):
+    """How indicator statuses roll up to priorities (cohesion.status.rollup)."""
+
+    min_coverage: float = Field(
+        default=DEFAULT_MIN_COVERAGE, gt=0, le=1,
+        description="share of a priority's indicators that must be assessed before it gets Red, Amber or Green")
+
+
 class Catalogue(Strict):
     schema_version: Literal[1]
     place: Place
@@ -216,6 +227,7 @@ class Catalogue(Strict):
     indicators: list[Indicator] = Field(min_length=1)
     meeting: MeetingConfig = Field(default_factory=MeetingConfig)
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)
+    rollup: RollupConfig = Field(default_factory=RollupConfig)
     last_reviewed: date | None = None
 
     # Lookups used everywhere; cheap because the catalogue is small.

@@ -25,6 +25,7 @@ GREY_REASON_TEXT: dict[str, str] = {
     "stale": "Stale",
     "suppressed": "Suppressed",
     "error": "Could not be assessed",
+    "not_enough_evidence": "Not enough evidence",  # priorities below the catalogue's minimum coverage
 }
 GREY_REASONS = tuple(GREY_REASON_TEXT)
 
@@ -59,10 +60,17 @@ class PriorityResult:
     any_red: bool
     sentence: str
     indicator_ids: tuple[str, ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)  # assessed indicators per status word
+    needed: int = 0  # assessed indicators needed for Red/Amber/Green (the catalogue's minimum coverage)
+    grey_reason: str | None = None  # "no_data" or "not_enough_evidence" when Grey
 
     @property
     def coverage_text(self) -> str:
-        return f"{self.assessed} of {self.total} indicators assessed"
+        """Plain words: '2 of 4 assessed: 1 Red, 1 Amber' (worst first), 'Not enough evidence: ...' below
+        the minimum coverage."""
+        mix = ", ".join(f"{self.counts[s]} {s}" for s in ("Red", "Amber", "Green") if self.counts.get(s))
+        text = f"{self.assessed} of {self.total} assessed" + (f": {mix}" if mix else "")
+        return f"Not enough evidence: {text}" if self.grey_reason == "not_enough_evidence" else text
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

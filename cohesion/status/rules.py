@@ -353,7 +353,7 @@ def manual_status(indicator: Indicator, entry: dict[str, Any] | None, rule: Manu
     """A status the Delivery Group set; Grey 'stale' once today is past set_on + review days."""
     if entry is None:
         return grey(indicator, "manual", "not_set",
-                    f"the Delivery Group has not yet set a status for {indicator.title} (manual_status.csv).",
+                    f"the Delivery Group has not yet set a status for {indicator.title}.",
                     latest=latest)
     set_on: date = entry["set_on"]
     review = entry.get("review_days")

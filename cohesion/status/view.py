@@ -31,7 +31,7 @@ STALE_AFTER_DAYS: dict[str, tuple[int, int]] = {
     "annual": (365, 183), "quarterly": (92, 92), "monthly": (31, 61), "weekly": (7, 14),
 }
 __all__ = ["StatusBundle", "Tile", "build_tiles", "change_text", "data_as_of", "format_value", "grid_table",
-           "md_escape", "pill_detail", "priority_rows", "sparkline_chart", "stale_flag", "status_html"]
+           "md_escape", "pill_detail", "precision_words", "priority_rows", "sparkline_chart", "stale_flag", "status_html"]
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,24 @@ md_escape = plain
 status_html = status_badge_html
 
 
+def precision_words(confidence: str) -> str:
+    """The status engine's confidence label in plain words: how exact the judged figure is."""
+    from cohesion.status.stats import HIGH_MAX_RELATIVE_HALF_WIDTH as HIGH
+    from cohesion.status.stats import MEDIUM_MAX_RELATIVE_HALF_WIDTH as MEDIUM
+
+    return {
+        "High": f"precise figure (95% interval within ±{HIGH:.0%} of it)",
+        "Medium": f"fairly precise figure (95% interval within ±{MEDIUM:.0%} of it)",
+        "Low": f"imprecise figure (95% interval wider than ±{MEDIUM:.0%} of it)",
+    }.get(confidence, "")
+
+
 def pill_detail(result: StatusResult) -> str:
-    """Text beside a status pill: the Grey reason in two words, else the confidence label."""
+    """Text beside a status pill: the Grey reason in two words, else how precise the figure is."""
     if result.status == "Grey":
         return grey_reason_text(result.grey_reason)
-    return f"Confidence: {result.confidence}"
+    words = precision_words(result.confidence)
+    return words[:1].upper() + words[1:]
 
 
 def change_text(series: pd.DataFrame, unit: str) -> str | None:
