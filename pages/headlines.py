@@ -1,5 +1,8 @@
 """Headlines: the Future 100 Mission Board's landing page. One tile per headline indicator.
 
+Tiles follow the strategy's order of measures; a stand-in (a published measure used until the
+strategy's own has figures) sits right after its measure and is labelled as a stand-in.
+
 Thin page: statuses come from cohesion.status (cached per store version, catalogue, manual file
 and day); tile text from cohesion.status.view. Status is always word + symbol + colour.
 """
@@ -52,7 +55,7 @@ units = {i.id: i.unit for i in catalogue.indicators}
 st.title(view.md_escape(f"{catalogue.place.name}: headline indicators"))
 st.markdown(
     "Each tile gives the latest figure, how it compares, and **why** it has its status. "
-    "Grey means not assessed yet, and the tile says why."
+    "Grey means not assessed yet, and the tile says why. " + view.md_escape(view.PRECISION_LEGEND)
 )
 st.markdown(" &nbsp; ".join(view.status_html(word) for word in STATUS_STYLES), unsafe_allow_html=True)
 for problem in bundle.problems:
@@ -69,6 +72,9 @@ for start in range(0, len(tiles), TILES_PER_ROW):
     columns = st.columns(TILES_PER_ROW, gap="medium")
     for column, tile in zip(columns, tiles[start:start + TILES_PER_ROW], strict=False):
         with column, st.container(border=True, key=f"tile_{tile.indicator_id}"):
+            # The tile's role first, so a stand-in is told from the strategy's own measure at a glance.
+            st.badge(view.md_escape(tile.role), color="violet" if tile.stands_in_for else "blue",
+                     icon=":material/swap_horiz:" if tile.stands_in_for else ":material/flag:")
             st.markdown(f"### {view.md_escape(tile.title)}")
             st.markdown(view.status_html(tile.status, tile.detail, large=True),
                         unsafe_allow_html=True)

@@ -297,5 +297,5 @@ def test_pill_detail_gives_grey_reason_or_confidence():
     assert pill_detail(result("a", "Grey", "stale")) == "Stale"
     assert pill_detail(result("a", "Grey", "no_data")) == "No data yet"
     assert pill_detail(StatusResult("a", "Red", "benchmark", "Red: x", "Medium")) == \
-        "Fairly precise figure (95% interval within ±15% of it)"
+        "Fairly precise figure"
     assert pill_detail(StatusResult("a", "Red", "manual", "Red: x", "n/a")) == ""

@@ -182,6 +182,11 @@ class Indicator(Strict):
     target: Target
     status: StatusRule
     headline: bool = False
+    stands_in_for: str | None = Field(
+        default=None, description="id of the strategy measure this headline indicator stands in for (tile beside it)")
+    headline_label: str | None = Field(
+        default=None, max_length=60,
+        description="short label of the headline tile's role, e.g. 'Community Life Survey stand-in'")
     caveats: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")

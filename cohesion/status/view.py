@@ -31,7 +31,7 @@ STALE_AFTER_DAYS: dict[str, tuple[int, int]] = {
     "annual": (365, 183), "quarterly": (92, 92), "monthly": (31, 61), "weekly": (7, 14),
 }
 __all__ = ["StatusBundle", "Tile", "build_tiles", "change_text", "data_as_of", "format_value", "grid_table",
-           "md_escape", "pill_detail", "precision_words", "priority_rows", "sparkline_chart", "stale_flag", "status_html"]
+           "headline_order", "md_escape", "pill_detail", "precision_words", "role_label", "PRECISION_LEGEND", "priority_rows", "sparkline_chart", "stale_flag", "status_html"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,37 @@ class Tile:
     missing_reason: str | None  # why there is no value, when there is none
     points: pd.DataFrame = field(default_factory=pd.DataFrame)  # period, period_end, value, series_break
     commentary: str | None = None
+    role: str = "Strategy measure"  # the tile's role label: the strategy's own measure, or a stand-in
+    stands_in_for: str | None = None  # id of the strategy measure a stand-in tile sits beside
+
+
+def headline_order(catalogue: Catalogue) -> list[Indicator]:
+    """Headline indicators in the strategy's order, each stand-in right after the measure it stands in for.
+
+    The catalogue lists the strategy's measures in the strategy's order; a stand-in whose measure is
+    not a headline indicator keeps its own place.
+    """
+    headline = catalogue.headline_indicators()
+    ids = {i.id for i in headline}
+    stand_ins: dict[str, list[Indicator]] = {}
+    for ind in headline:
+        if ind.stands_in_for in ids and ind.stands_in_for != ind.id:
+            stand_ins.setdefault(ind.stands_in_for, []).append(ind)
+    placed = {i.id for group in stand_ins.values() for i in group}
+    ordered: list[Indicator] = []
+    for ind in headline:
+        if ind.id in placed:
+            continue
+        ordered.append(ind)
+        ordered.extend(stand_ins.get(ind.id, []))
+    return ordered
+
+
+def role_label(indicator: Indicator) -> str:
+    """'Wellbeing Survey (strategy measure)', 'Community Life Survey stand-in': the catalogue's label or a default."""
+    if indicator.headline_label:
+        return indicator.headline_label
+    return "Stand-in for a strategy measure" if indicator.stands_in_for else "Strategy measure"
 
 
 # The presenter owns escaping and the badge; these names stay for existing callers.
@@ -75,11 +106,17 @@ def precision_words(confidence: str) -> str:
     }.get(confidence, "")
 
 
+PRECISION_LEGEND = (
+    "Beside each status: how precise the figure is. Precise: its 95% interval is within ±5% of it; "
+    "fairly precise: within ±15%; imprecise: wider."
+)
+
+
 def pill_detail(result: StatusResult) -> str:
-    """Text beside a status pill: the Grey reason in two words, else how precise the figure is."""
+    """Text beside a status pill: the Grey reason in two words, else how precise the figure is in two."""
     if result.status == "Grey":
         return grey_reason_text(result.grey_reason)
-    words = precision_words(result.confidence)
+    words = precision_words(result.confidence).split(" (")[0]
     return words[:1].upper() + words[1:]
 
 
@@ -131,10 +168,10 @@ def _source_text(catalogue: Catalogue, indicator: Indicator, series: pd.DataFram
 
 def build_tiles(catalogue: Catalogue, results: dict[str, StatusResult], observations: pd.DataFrame,
                 today: date) -> list[Tile]:
-    """One tile per headline indicator, in catalogue order."""
+    """One tile per headline indicator, in the strategy's order with stand-ins beside their measure."""
     groups = query.narrow(catalogue, observations)
     tiles = []
-    for ind in catalogue.headline_indicators():
+    for ind in headline_order(catalogue):
         result = results[ind.id]
         series = query.series_of(catalogue, groups.get(ind.id, observations.iloc[0:0]))
         known = series[series["value"].notna()] if not series.empty else series
@@ -153,7 +190,7 @@ def build_tiles(catalogue: Catalogue, results: dict[str, StatusResult], observat
             stale=stale_flag(latest["period_end"], cadence, today) if latest is not None else None,
             missing_reason=missing,
             points=known[["period", "period_end", "value", "series_break"]].reset_index(drop=True),
-            commentary=result.commentary,
+            commentary=result.commentary, role=role_label(ind), stands_in_for=ind.stands_in_for,
         ))
     return tiles
 
@@ -165,24 +202,39 @@ def _missing_reason(result: StatusResult, latest: Any) -> str | None:
     return None
 
 
-def sparkline_chart(points: pd.DataFrame, unit: str, height: int = 70) -> Any:
-    """A small Altair line of the series (None for fewer than two points: a line needs two)."""
+def sparkline_chart(points: pd.DataFrame, unit: str, height: int = 90) -> Any:
+    """A small Altair line of the series with its first and last periods labelled under the ends.
+
+    None for fewer than two points (a line needs two). Each end is labelled with its period and
+    figure, so a sparkline is never an unlabelled squiggle; the y scale is not shown (the tile gives
+    the figure), and a series break starts a new segment, so figures that are not comparable are
+    never joined.
+    """
     if points is None or len(points) < 2:
         return None
     import altair as alt
 
-    # A series break starts a new segment, so the line never joins figures that are not comparable.
     breaks = points["series_break"].fillna("").astype(str).str.strip() != "" if "series_break" in points \
         else pd.Series(False, index=points.index)
     data = points.assign(shown=[format_value(v, unit) for v in points["value"]], segment=breaks.cumsum().to_numpy())
+    data = data.reset_index(drop=True)
+    ends = data.iloc[[0, len(data) - 1]].assign(label=lambda f: f["period"].astype(str),
+                                                 align=["left", "right"])
+    x = alt.X("period_end:T", axis=None, scale=alt.Scale(padding=6))
+    # The line keeps to the upper part; the period labels have the bottom 24 px to themselves.
+    y = alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False, range=[height - 26, 6]))
     base = alt.Chart(data).encode(
-        x=alt.X("period_end:T", axis=None),
-        y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
-        detail="segment:N",
+        x=x, y=y, detail="segment:N",
         tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("shown:N", title="Value")],
     )
     line = base.mark_line(color="#1F3B73", strokeWidth=3) + base.mark_point(color="#1F3B73", filled=True, size=40)
-    return line.properties(height=height).configure_view(strokeWidth=0)
+    labels = []
+    for align, row in zip(("left", "right"), (ends.iloc[[0]], ends.iloc[[1]]), strict=True):
+        # Period under each end, anchored inwards so it is never cut at the chart's edge.
+        labels.append(alt.Chart(row).mark_text(align=align, baseline="top", dy=4, fontSize=12, color="#333333")
+                      .encode(x=x, y=alt.value(height - 16), text="label:N"))
+    chart = alt.layer(line, *labels).properties(height=height)
+    return chart.configure_view(strokeWidth=0)
 
 
 def priority_rows(catalogue: Catalogue, priorities: dict[str, PriorityResult]) -> list[dict[str, Any]]:
