@@ -298,3 +298,21 @@ def figure_source(catalogue: Catalogue, row: Any, indicator: Any = None) -> Sour
     if found is None and indicator is not None:
         found = catalogue.source(indicator.source)
     return found
+
+
+def default_series_indicator(catalogue: Catalogue, observations: pd.DataFrame) -> str | None:
+    """The indicator a page opens on when none is chosen: one whose place series has figures for more
+    than one period (so a chart shows a change), headline measures first, in catalogue order; None if
+    no indicator has a series yet.
+    """
+    groups = narrow(catalogue, observations)
+    empty = observations.iloc[0:0]
+    with_series = []
+    for ind in catalogue.indicators:
+        series = series_of(catalogue, groups.get(ind.id, empty))
+        if not series.empty and series.loc[series["value"].notna(), "period"].nunique() > 1:
+            with_series.append(ind)
+    for ind in with_series:
+        if ind.headline:
+            return ind.id
+    return with_series[0].id if with_series else None

@@ -67,6 +67,12 @@ if wanted in ids and st.session_state.get("trends_link") != wanted:
     st.session_state["trends_indicator"] = wanted
 elif wanted and wanted not in ids:
     st.warning(f"The link names an indicator that is not in the catalogue: '{md(wanted)}'. Choose one below.")
+if "trends_indicator" not in st.session_state:
+    # No link: open on an indicator with figures for more than one period, so the chart shows a change.
+    first = query.default_series_indicator(catalogue, observations)
+    if first:
+        st.session_state["trends_dimension"] = catalogue.indicator(first).dimension
+        st.session_state["trends_indicator"] = first
 
 left, right = st.columns([1, 2])
 dimension_id = left.selectbox("Dimension", [d.id for d in catalogue.dimensions], key="trends_dimension",

@@ -69,6 +69,34 @@ def test_deep_link_selects_the_indicator(isolated_data, with_reference):
     assert any("Stoke" in t for t in takeaways(at))
 
 
+def test_without_a_link_the_page_opens_on_an_indicator_with_a_series(isolated_data):
+    at = run()
+    chosen = at.selectbox(key="trends_indicator").value
+    catalogue = load_catalogue(CATALOGUE_PATH)
+    assert catalogue.indicator(chosen).headline  # a strategy measure, not the first indicator of the list
+    assert at.get("vega_lite_chart")
+    table = at.dataframe[0].value
+    place = table[table["Group"].isin(["All", ""])] if "Group" in table else table
+    assert place["Period"].nunique() > 1, f"{chosen}: the default indicator has a single period"
+
+
+def test_breakdown_bars_show_every_group_in_full(isolated_data):
+    from cohesion import query
+    from cohesion.refresh import refresh
+    from cohesion.trends import charts
+
+    refresh(progress=lambda _m: None)
+    catalogue = load_catalogue(CATALOGUE_PATH)
+    rows = query.indicator_rows(query.current(catalogue), "le_services_understand_needs")
+    parts = rows[rows["breakdown"].str.startswith("response=")]
+    spec = charts.breakdown_bars(parts, catalogue.indicator("le_services_understand_needs")).to_dict()
+    bars = spec["layer"][0]["encoding"]
+    assert spec["layer"][0]["mark"]["type"] == "bar" and bars["y"]["field"] == "group"  # horizontal bars
+    assert bars["y"]["axis"]["labelLimit"] == 0  # labels never cut
+    assert spec["height"] == {"step": charts.BAR_STEP_PX}  # a fixed band per bar, however many groups
+    assert "Not very well or not at all" in set(bars["y"]["sort"])
+
+
 def test_unknown_deep_link_warns_and_still_draws(isolated_data):
     at = run(indicator="no_such_indicator")
     assert at.warning and "not in the catalogue" in at.warning[0].value

@@ -95,6 +95,19 @@ def test_a_figure_is_credited_to_its_own_source(catalogue):
     assert "Home Office" in source_line(catalogue, pd.Series({"source_id": ""}), ind)
 
 
+def test_default_series_indicator_has_more_than_one_period(catalogue):
+    rows = pd.DataFrame(_rows(catalogue, "satisfied_local_area", 57.7)
+                        + _rows(catalogue, "life_satisfaction", 7.4, period="2020/21")
+                        + _rows(catalogue, "life_satisfaction", 7.5, period="2021/22"))
+    frame = tidy.conform(rows)
+    # satisfied_local_area is a headline measure but has one period; life_satisfaction has two.
+    assert query.default_series_indicator(catalogue, frame) == "life_satisfaction"
+    frame2 = tidy.conform(pd.DataFrame(rows.to_dict("records") + _rows(catalogue, "satisfied_local_area", 60.0,
+                                                                       period="2023/24")))
+    assert query.default_series_indicator(catalogue, frame2) == "satisfied_local_area"  # headline first
+    assert query.default_series_indicator(catalogue, frame.iloc[0:0]) is None
+
+
 @pytest.mark.parametrize(("value", "unit", "text"), [
     (57.66, "%", "57.7%"), (2010.0, "count", "2,010"), (7.394, "mean score (0-10)", "7.39 mean score (0-10)"),
     (4.123, "rate per 1,000", "4.12 per 1,000"), (None, "%", "no figure"), (float("nan"), "count", "no figure"),

@@ -309,6 +309,9 @@ def control_chart(result: SpcResult, *, noun: str = "reports", threshold: int = 
                           config=NO_FRAME)
 
 
+BAR_STEP_PX = 36  # height per bar in breakdown charts: a readable bar and its label
+
+
 @_fast
 def breakdown_bars(frame: pd.DataFrame, indicator: Indicator, *, width: int | str = "container") -> alt.LayerChart:
     """Horizontal bars for a breakdown published for a single period, with 95% intervals where known."""
@@ -318,7 +321,8 @@ def breakdown_bars(frame: pd.DataFrame, indicator: Indicator, *, width: int | st
     plot = _chart_columns(data, ["group"])
     fmt = value_format(indicator.unit)
     order = plot["group"].tolist()
-    y = alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT_SIZE, labelLimit=360))
+    # Full group names (labelLimit 0: never cut) and a fixed band per bar, so every bar and label shows.
+    y = alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT_SIZE, labelLimit=0))
     x = alt.X("value:Q", title=_y_title(indicator), axis=alt.Axis(format=fmt), scale=alt.Scale(zero=True))
     tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("period:N", title="Period"),
                alt.Tooltip("value:Q", title="Value", format=fmt), alt.Tooltip("note:N", title="Note")]
@@ -329,4 +333,4 @@ def breakdown_bars(frame: pd.DataFrame, indicator: Indicator, *, width: int | st
     layers = [bars, labels]
     if plot["lower_ci"].notna().any():
         layers.append(base.mark_rule(color="#222222").encode(x=alt.X("lower_ci:Q"), x2=alt.X2("upper_ci"), y=y))
-    return alt.layer(*layers).properties(width=width, height=max(80, 30 * len(order)))
+    return alt.layer(*layers).properties(width=width, height=alt.Step(BAR_STEP_PX))
