@@ -48,68 +48,80 @@ priority = agenda[index]
 st.title(plain(f"Priority {priority.number}: {priority.title}"))
 
 # --- Navigation ---------------------------------------------------------------------------------
-prev_col, pick_col, next_col = st.columns([1, 3, 1], vertical_alignment="bottom")
+prev_col, pick_col, next_col = st.columns([1, 4, 1], vertical_alignment="bottom")
 prev_col.button("◀ Previous", disabled=index == 0, width="stretch", on_click=_go, args=(max(index - 1, 0),))
 next_col.button("Next ▶", disabled=index >= len(agenda) - 1, width="stretch", type="primary",
                 on_click=_go, args=(min(index + 1, len(agenda) - 1),))
 labels = [f"{n}. Priority {p.number}: {p.title}" for n, p in enumerate(agenda, start=1)]
-choice = pick_col.selectbox("Agenda", labels, index=index, key=f"agenda_pick_{index}")
+# The agenda picker's name stays for screen readers; on screen the title above says where we are.
+choice = pick_col.selectbox("Agenda item", labels, index=index, key=f"agenda_pick_{index}",
+                            label_visibility="collapsed")
 if labels.index(choice) != index:
     _go(labels.index(choice))
     st.rerun()
 
-# --- Changed since the last meeting (first, so the meeting opens with it) -------------------
+# --- Changed since the last meeting (first, in one line; the details open under it) -------------
 snap_problems: list[str] = []
 try:
     before = snapshot.latest_snapshot(before=today, problems=snap_problems)
 except db.DatabaseError as exc:
     before, snap_problems = None, [f"Earlier meetings could not be read: {exc}"]
-with st.container(border=True):
-    for message in snap_problems:
-        st.warning(plain(message))
-    if before is None:
-        st.header("Changed since the last meeting")
-        st.info("No earlier meeting has been marked as held, so there is nothing to compare with yet. "
-                "At the end of this meeting, press **Mark meeting as held** (bottom of the page).")
-    else:
-        now = snapshot.take_snapshot(catalogue, assessment, observations, meeting_date=today, store_version=version)
-        changes = diff.diff_snapshots(before, now, catalogue)
-        mine = diff.changes_for(changes, catalogue, priority.id)
-        st.header(f"Changed since the meeting on {before.meeting_date}")
-        counts = diff.summary_counts(changes)
-        st.markdown("Across all priorities: " + (", ".join(f"{n} × {label.lower()}" for label, n in counts.items())
-                                                 if counts else "no changes") + ".")
+for message in snap_problems:
+    st.warning(plain(message))
+held = st.session_state.get("meeting_held")
+if held:
+    st.success(plain(present.held_line(*held)), icon=":material/check_circle:")
+if before is None:
+    if not held:
+        st.info("No earlier meeting has been marked as held, so there is nothing to compare with yet. At the end "
+                "of this meeting, press **Mark meeting as held** (bottom of the page).")
+else:
+    now = snapshot.take_snapshot(catalogue, assessment, observations, meeting_date=today, store_version=version)
+    changes = diff.diff_snapshots(before, now, catalogue)
+    mine = diff.changes_for(changes, catalogue, priority.id)
+    summary = present.changes_line(diff.summary_counts(changes), len(mine), present.long_date(before.meeting_date))
+    with st.expander(plain(summary), expanded=False):
         st.html(present.changes_html(mine))
         others = [c for c in changes if c not in mine]
         if others:
-            with st.expander(f"Changes under other priorities ({len(others)})"):
-                st.html(present.changes_html(others))
+            st.markdown(plain(f"Under other priorities ({len(others)}):"))
+            st.html(present.changes_html(others))
 
-# --- The priority: status, reason, indicators, key chart ---------------------------------------
+# --- The priority: status and reason, indicator rows, key chart (all above the fold) ------------
 for notice in assessment.problems:
     st.caption(plain(notice))
 line = priority_line(catalogue, assessment, priority.id)
-st.html(present.priority_header_html(line, index + 1, len(agenda)))
-st.caption(plain(priority.summary))
-
 indicator_ids = [i.id for i in catalogue.indicators_for_priority(priority.id)]
-left, right = st.columns([1, 1], gap="large")
+lines = [indicator_line(catalogue, assessment, observations, ind_id) for ind_id in indicator_ids]
+titles = {i.id: i.title for i in catalogue.indicators}
+left, right = st.columns([6, 5], gap="medium")
 with left:
-    st.header("Indicators")
-    for ind_id in indicator_ids:
-        st.html(present.indicator_card_html(indicator_line(catalogue, assessment, observations, ind_id)))
+    st.html(present.priority_header_html(line, index + 1, len(agenda)))
+    # A long priority scrolls inside this frame instead of pushing the chart off the screen.
+    with st.container(height=present.ROWS_FRAME_PX, border=False, key="indicator_rows"):
+        st.html(present.indicator_rows_html(lines))
 with right:
-    st.header("Key chart")
     key = present.key_indicator(catalogue, observations, priority.id)
-    titles = {i.id: i.title for i in catalogue.indicators}
-    chosen = st.selectbox("Indicator to chart", indicator_ids, index=indicator_ids.index(key) if key else 0,
+    chosen = st.selectbox("Key chart (choose another indicator)", indicator_ids,
+                          index=indicator_ids.index(key) if key else 0,
                           format_func=lambda i: titles[i], key=f"chart_pick_{priority.id}")
-    spec = meeting_chart_spec(catalogue, observations, chosen, height=380)
+    # The charted indicator's full name, since a long name is cut inside the picker.
+    st.html(present.chart_heading_html(titles[chosen]))
+    spec = meeting_chart_spec(catalogue, observations, chosen, height=present.KEY_CHART_PX)
     if spec is None:
-        st.info(f"{plain(titles[chosen])}: no published figures for {catalogue.place.name} yet, so there is nothing to chart.")
+        st.info(f"{plain(titles[chosen])}: no published figures for {plain(catalogue.place.name)} yet, "
+                "so there is nothing to chart.")
     else:
         text = a11y.indicator_chart_text(catalogue, observations, chosen)  # for screen readers
-        st.vega_lite_chart(a11y.described_spec(spec, text), width="stretch", alt=text)
+        st.vega_lite_chart(a11y.described_spec(present.projector_spec(spec), text), width="stretch", alt=text)
+
+# --- Below the fold: the priority in words, each indicator in full ------------------------------
+st.header("Indicators in full")
+st.caption(plain(priority.summary))
+cards = st.columns(2, gap="medium")
+for n, ind_line in enumerate(lines):
+    with cards[n % 2]:
+        st.html(present.indicator_card_html(ind_line))
 
 # --- Decisions and actions ----------------------------------------------------------------------
 st.header("Decisions and actions")

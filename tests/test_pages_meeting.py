@@ -12,7 +12,7 @@ from cohesion.catalogue import load_catalogue
 from cohesion.config import CATALOGUE_PATH
 from cohesion.meeting.actions import read_actions
 from cohesion.meeting.snapshot import IndicatorState, Snapshot, list_snapshots, save_snapshot
-from tests.pagetest import html, run_page, unescape
+from tests.pagetest import html, raw_texts, run_page, unescape
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
@@ -49,7 +49,11 @@ def test_opens_on_the_first_agenda_item_with_status_and_indicators(isolated_data
         assert ind.title.replace("&", "&amp;") in body
     assert any(word in body for word in ("✔ Green", "▲ Amber", "✖ Red", "○ Grey", "Not assessed"))
     assert "No earlier meeting has been marked as held" in at.info[0].value
-    assert [s.value for s in at.header][:1] == ["Changed since the last meeting"]
+    # Compact indicator rows (figure, period, status) above the full cards; no file names or store words.
+    assert body.count('class="ind-row"') == len(catalogue.indicators_for_priority(first.id))
+    shown_text = body + " ".join(unescape(t) for t in raw_texts(at))
+    for word in ("manual_status.csv", "in the store", ".json", ".csv"):
+        assert word not in shown_text, word
 
 
 def test_query_parameter_opens_that_priority_and_next_moves_on(isolated_data: Path, catalogue) -> None:
@@ -95,7 +99,11 @@ def test_an_action_without_owner_is_refused_with_the_field_named(isolated_data: 
 def test_mark_held_saves_a_snapshot_and_changes_show_next_time(isolated_data: Path, catalogue) -> None:
     at = _run()
     next(b for b in at.button if b.label == "Mark meeting as held").click().run()
-    assert "marked as held" in at.success[0].value
+    # The confirmation replaces the "no earlier meeting" note at the top, with the date in words.
+    today = date.today()
+    assert unescape(at.success[0].value).startswith(f"Meeting held on {today.day} {today:%B %Y}: ")
+    assert not any("No earlier meeting" in i.value for i in at.info)
+    assert all(".json" not in s.value for s in at.success)
     [snap] = list_snapshots()
     assert snap.meeting_date == date.today().isoformat()
     assert set(snap.indicators) == {i.id for i in catalogue.indicators}
@@ -106,7 +114,7 @@ def test_mark_held_saves_a_snapshot_and_changes_show_next_time(isolated_data: Pa
                            {ind.id: IndicatorState("Made-up earlier status", "", None, None, ind.unit)}))
     _forget_snapshot(snap.meeting_date)
     at = _run()
-    assert at.header[0].value == "Changed since the meeting on 2000-01-01"
+    assert unescape(at.expander[0].label).startswith("Changed since the meeting on 1 January 2000: ")
     assert "Indicator status moved" in _html(at)
 
 

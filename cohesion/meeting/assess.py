@@ -85,7 +85,7 @@ def indicator_line(catalogue: Catalogue, bundle: StatusBundle, observations: pd.
         row = (same if not same.empty else series).iloc[-1]
     value = None if row is None or pd.isna(row["value"]) else float(row["value"])
     note = "" if value is not None else (str(row["status_note"] or "").strip() if row is not None
-                                         else "no figures in the store yet")
+                                         else "no figures loaded yet")
     return IndicatorLine(
         id=ind.id, title=ind.title, value_text=format_value(value, ind.unit) if value is not None else MISSING,
         period=str(row["period"]) if row is not None else "", status=result.status, sentence=result.sentence,

@@ -18,6 +18,7 @@ from cohesion import db
 from cohesion.auth import Access
 from cohesion.meeting import actions as action_log
 from cohesion.meeting import snapshot
+from cohesion.meeting.present import held_line
 from cohesion.present import plain
 from cohesion.status import manual
 
@@ -120,9 +121,14 @@ def held_control(access: Access, take: Callable[[date], snapshot.Snapshot], toda
     held_on = held_col.date_input("Meeting date", value=today, max_value=today, key="held_on")
     if button_col.button("Mark meeting as held"):
         snap = take(held_on)
-        _try(lambda: snapshot.save_snapshot(snap, author=access.who), "held",
-             lambda _id: f"Meeting of {held_on.isoformat()} marked as held: {len(snap.indicators)} indicators and "
-                         f"{len(snap.priorities)} priorities saved.")
+        _try(lambda: snapshot.save_snapshot(snap, author=access.who), "held", lambda _id: _held(held_on, snap))
+
+
+def _held(held_on: date, snap: snapshot.Snapshot) -> str:
+    # The page also confirms at its top (where "no earlier meeting" was) and in a toast, from these keys.
+    st.session_state["meeting_held"] = (held_on.isoformat(), len(snap.indicators), len(snap.priorities))
+    st.session_state["meeting_held_now"] = True
+    return held_line(held_on.isoformat(), len(snap.indicators), len(snap.priorities))
 
 
 def manual_status_form(access: Access, indicator_ids: list[str], titles: dict[str, str], today: date) -> None:

@@ -8,7 +8,9 @@ from `cohesion.style`, never colour alone.
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
+from typing import Any
 
 import pandas as pd
 
@@ -18,8 +20,12 @@ from cohesion.meeting.assess import IndicatorLine, PriorityLine, headline_series
 from cohesion.meeting.diff import Change
 
 # Projector type: sizes in rem so browser zoom still works. Static text, no data inside.
+# The block-container rule trims Streamlit's top padding so, at 1280x720 with the sidebar
+# collapsed, the status, the indicator rows and the key chart are all above the fold.
 MEETING_CSS = """
 <style>
+[data-testid="stMainBlockContainer"] {padding-top: 3.6rem; padding-bottom: 2rem;}
+[data-testid="stMain"] h1 {font-size: 2rem; padding: 0 0 0.2rem 0;}
 .meeting-card {border: 1px solid #BFBFBF; border-radius: 8px; padding: 0.8rem 1rem; margin: 0 0 0.7rem 0;}
 .meeting-card h3 {font-size: 1.6rem; margin: 0 0 0.3rem 0; padding: 0;}
 .meeting-card .big {font-size: 2.2rem; font-weight: 700; line-height: 1.1;}
@@ -29,11 +35,26 @@ MEETING_CSS = """
 ul.why li {font-size: 1.25rem; line-height: 1.45;}
 .status-badge {display: inline-block; color: #FFFFFF; font-weight: 700; border-radius: 6px;
                padding: 0.15rem 0.6rem; font-size: 1.3rem; margin-right: 0.5rem;}
-.priority-head .status-badge {font-size: 1.8rem;}
-.priority-head .why {font-size: 1.5rem; line-height: 1.45; margin: 0.4rem 0;}
+.priority-head .status-badge {font-size: 1.6rem;}
+.priority-head .why {font-size: 1.3rem; line-height: 1.4; margin: 0.3rem 0 0.2rem 0;}
 .priority-head .cov {font-size: 1.2rem; color: #4D4D4D;}
+.chart-head {font-size: 1.15rem; font-weight: 700; line-height: 1.3; margin: 0;}
+table.ind-rows {width: 100%; border-collapse: collapse; font-size: 1.15rem;}
+table.ind-rows th {text-align: left; font-size: 1rem; color: #4D4D4D; font-weight: 600;
+                   border-bottom: 2px solid #BFBFBF; padding: 0.15rem 0.4rem;}
+table.ind-rows td {border-bottom: 1px solid #E0E0E0; padding: 0.3rem 0.4rem; vertical-align: middle;}
+table.ind-rows td.fig {font-weight: 700; white-space: nowrap; text-align: right;}
+table.ind-rows td.per {white-space: nowrap;}
+table.ind-rows .status-badge {font-size: 1.05rem; margin: 0; white-space: nowrap;}
 </style>
 """
+
+ROWS_FRAME_PX = 300  # the indicator rows' frame: a long priority scrolls inside it
+KEY_CHART_PX = 340  # the key chart's whole height, legend included: it ends level with the rows' frame
+
+# The key chart on a projector: legend under the plot, one entry per line, names never cut.
+PROJECTOR_LEGEND = {"orient": "bottom", "direction": "vertical", "columns": 1, "labelLimit": 0,
+                    "labelFontSize": 15, "symbolSize": 300}
 
 
 def resolve_position(agenda_ids: list[str], item: str | None) -> tuple[int, str | None]:
@@ -102,3 +123,70 @@ def changes_html(changes: list[Change]) -> str:
         return '<div class="why">Nothing changed for this priority.</div>'
     items = "".join(f"<li><b>{escape(c.label)}:</b> {escape(c.sentence)}</li>" for c in changes)
     return f'<ul class="why">{items}</ul>'
+
+
+def indicator_rows_html(lines: list[IndicatorLine]) -> str:
+    """The priority's indicators as compact rows for the projector: name, figure, period, status.
+
+    One row each (word + symbol + colour for the status), so a whole priority reads at a glance;
+    the full cards with reasons and sources come after. Every dynamic value is escaped.
+    """
+    head = ('<table class="ind-rows"><thead><tr><th scope="col">Indicator</th><th scope="col">Figure</th>'
+            '<th scope="col">Period</th><th scope="col">Status</th></tr></thead><tbody>')
+    rows = "".join(
+        f'<tr class="ind-row"><td>{escape(line.title)}</td><td class="fig">{escape(line.value_text)}</td>'
+        f'<td class="per">{escape(line.period) if line.period else "&ndash;"}</td>'
+        f"<td>{status_badge_html(line.status)}</td></tr>"
+        for line in lines)
+    return f"{head}{rows}</tbody></table>"
+
+
+def chart_heading_html(title: str) -> str:
+    """The key chart's heading: the charted indicator's full name (escaped)."""
+    return f'<p class="chart-head">{escape(title)}</p>'
+
+
+def changes_line(counts: dict[str, int], mine: int, since: str) -> str:
+    """One line for the top of the screen: 'Changed since the meeting on 23 November 2026: 2 for this
+    priority; across all priorities 1 × priority status moved, 3 × new data.'"""
+    across = ", ".join(f"{n} × {label.lower()}" for label, n in counts.items()) if counts else "no changes"
+    here = f"{mine} for this priority" if mine else "nothing for this priority"
+    return f"Changed since the meeting on {since}: {here}; across all priorities {across}."
+
+
+def held_line(meeting_date: str, indicators: int, priorities: int) -> str:
+    """The confirmation shown right after a meeting is marked as held (no file names)."""
+    return (f"Meeting held on {long_date(meeting_date)}: {indicators} indicators and {priorities} priorities "
+            "saved. The next meeting will open with what changed since this one.")
+
+
+def long_date(iso: str) -> str:
+    """'2026-11-30' -> '30 November 2026' (text that is not a date is returned as it is)."""
+    try:
+        day = date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def projector_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The key chart made readable on a projector: every legend under the plot with full names.
+
+    Returns a copy; the builder's spec is shared with the board pack and left untouched.
+    """
+    def fix(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: fix(v) for k, v in node.items()}
+            if isinstance(out.get("legend"), dict):
+                out["legend"] = {**out["legend"], **PROJECTOR_LEGEND}
+            return out
+        if isinstance(node, list):
+            return [fix(v) for v in node]
+        return node
+
+    fixed = fix(spec)
+    config = dict(fixed.get("config") or {})
+    config["legend"] = {**config.get("legend", {}), **PROJECTOR_LEGEND}
+    config["axis"] = {**config.get("axis", {}), "labelLimit": 0, "labelFontSize": 14, "titleFontSize": 14}
+    fixed["config"] = config
+    return fixed
