@@ -71,6 +71,8 @@ for message in snap_problems:
 held = st.session_state.get("meeting_held")
 if held:
     st.success(plain(present.held_line(*held)), icon=":material/check_circle:")
+    if st.session_state.pop("meeting_held_now", False):  # seen wherever the page is scrolled to
+        st.toast(plain(present.held_line(*held)), icon=":material/check_circle:")
 if before is None:
     if not held:
         st.info("No earlier meeting has been marked as held, so there is nothing to compare with yet. At the end "

@@ -8,6 +8,8 @@ from `cohesion.style`, never colour alone.
 
 from __future__ import annotations
 
+import json
+import textwrap
 from datetime import date
 from html import escape
 from typing import Any
@@ -51,6 +53,9 @@ table.ind-rows .status-badge {font-size: 1.05rem; margin: 0; white-space: nowrap
 
 ROWS_FRAME_PX = 300  # the indicator rows' frame: a long priority scrolls inside it
 KEY_CHART_PX = 340  # the key chart's whole height, legend included: it ends level with the rows' frame
+
+LEGEND_WRAP_CHARS = 36  # longer legend names are broken over lines, never cut
+LABEL_FLUSH_PX = 40  # period labels this close to an end of the time axis align flush with it
 
 # The key chart on a projector: legend under the plot, one entry per line, names never cut.
 PROJECTOR_LEGEND = {"orient": "bottom", "direction": "vertical", "columns": 1, "labelLimit": 0,
@@ -169,6 +174,21 @@ def long_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _wrapped_labels(domain: Any) -> dict[str, str]:
+    """A legend labelExpr that breaks long names (such as a peer-group median) over two lines, whole.
+
+    Names are written into the expression as JSON string literals (valid Vega expression strings).
+    """
+    if not isinstance(domain, list):
+        return {}
+    expr = "datum.label"
+    for name in domain:
+        lines = textwrap.wrap(str(name), LEGEND_WRAP_CHARS)
+        if len(lines) > 1:
+            expr = f"datum.label === {json.dumps(str(name))} ? [{', '.join(json.dumps(x) for x in lines)}] : {expr}"
+    return {} if expr == "datum.label" else {"labelExpr": expr}
+
+
 def projector_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """The key chart made readable on a projector: every legend under the plot with full names.
 
@@ -178,7 +198,12 @@ def projector_spec(spec: dict[str, Any]) -> dict[str, Any]:
         if isinstance(node, dict):
             out = {k: fix(v) for k, v in node.items()}
             if isinstance(out.get("legend"), dict):
-                out["legend"] = {**out["legend"], **PROJECTOR_LEGEND}
+                domain = (out.get("scale") or {}).get("domain") if isinstance(out.get("scale"), dict) else None
+                out["legend"] = {**out["legend"], **PROJECTOR_LEGEND, **_wrapped_labels(domain)}
+            x = out.get("x")
+            if isinstance(x, dict) and isinstance(x.get("axis"), dict):
+                # A period label near either end is aligned flush with it instead of running off the edge.
+                out["x"] = {**x, "axis": {**x["axis"], "labelFlush": LABEL_FLUSH_PX}}
             return out
         if isinstance(node, list):
             return [fix(v) for v in node]
@@ -188,5 +213,7 @@ def projector_spec(spec: dict[str, Any]) -> dict[str, Any]:
     config = dict(fixed.get("config") or {})
     config["legend"] = {**config.get("legend", {}), **PROJECTOR_LEGEND}
     config["axis"] = {**config.get("axis", {}), "labelLimit": 0, "labelFontSize": 14, "titleFontSize": 14}
+    config["axisX"] = {**config.get("axisX", {}), "labelFlush": LABEL_FLUSH_PX}
     fixed["config"] = config
+    fixed["padding"] = {"left": 8, "right": 8, "top": 4, "bottom": 4}  # room for the rotated axis title
     return fixed
