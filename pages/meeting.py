@@ -154,7 +154,7 @@ controls.manual_status_form(access, indicator_ids, titles, today)
 st.divider()
 st.header("Mark meeting as held")
 st.caption("Saves every status and latest value as they stand now, so the next meeting opens with what "
-           "changed since this one. Marking the same day again saves a newer snapshot for that day (the earlier "
+           "changed since this one. Marking the same day again saves a newer record for that day (the earlier "
            "one is kept).")
 controls.held_control(access, lambda day: snapshot.take_snapshot(
     catalogue, assessment, observations, meeting_date=day, store_version=version), today)
