@@ -191,7 +191,11 @@ def test_priority_opens_in_place_under_its_row(app_url: str, projector) -> None:
     target.locator("summary").click()
     inside = target.locator(".st-key-indicator_p06_real_say_influence_local_decisions")
     inside.wait_for(timeout=30000)  # the detail is drawn inside the clicked priority's own box
-    row, nxt = _box(target), _box(page.locator(".st-key-priority_p07_tensions_early"))
-    detail = _box(inside)
-    assert row["y"] < detail["y"] < nxt["y"]
+    # Once the expander has opened, the detail lies between its own row's top and the next priority.
+    page.wait_for_function("""() => {
+        const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+        const row = box('.st-key-priority_p06_real_say'), nxt = box('.st-key-priority_p07_tensions_early');
+        const detail = box('.st-key-indicator_p06_real_say_influence_local_decisions');
+        return row.top < detail.top && detail.bottom <= nxt.top;
+    }""", timeout=30000)
     page.wait_for_function("() => location.search.includes('priority=p06_real_say')", timeout=30000)
