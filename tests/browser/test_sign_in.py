@@ -59,6 +59,8 @@ def _meeting(page, url: str) -> None:
 
 def _sign_in(page, url: str, sub: str) -> None:
     _meeting(page, url)
+    # Meeting mode opens with the sidebar collapsed (a projector); open it as a person would.
+    page.get_by_test_id("stExpandSidebarButton").click()
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_selector("text=Authorize Client", timeout=30000)  # the provider's own page
     assert page.url.startswith("http://localhost:")
