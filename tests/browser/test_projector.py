@@ -161,7 +161,7 @@ def test_stand_in_tile_sits_beside_its_measure_and_says_so(app_url: str, project
     assert "Wellbeing Survey (strategy measure)" in measure.inner_text()
     assert "Community Life Survey stand-in" in stand_in.inner_text()
     a, b = _box(measure), _box(stand_in)
-    assert abs(a["y"] - b["y"]) < 2 and b["x"] > a["x"]  # same row, right beside it
+    assert abs(a["y"] - b["y"]) < 8 and b["x"] > a["x"]  # same row (tops within a few px), right beside it
 
 
 PAGE_TITLES = [("/headlines", "Headlines"), ("/priorities", "Priorities"), ("/trends", "Trends"),
