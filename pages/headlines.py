@@ -73,8 +73,9 @@ for start in range(0, len(tiles), TILES_PER_ROW):
     for column, tile in zip(columns, tiles[start:start + TILES_PER_ROW], strict=False):
         with column, st.container(border=True, key=f"tile_{tile.indicator_id}"):
             # The tile's role first, so a stand-in is told from the strategy's own measure at a glance.
-            st.badge(view.md_escape(tile.role), color="violet" if tile.stands_in_for else "blue",
-                     icon=":material/swap_horiz:" if tile.stands_in_for else ":material/flag:")
+            # Text, not a badge: a badge cuts a long label on a narrow tile; this wraps.
+            icon = ":material/swap_horiz:" if tile.stands_in_for else ":material/flag:"
+            st.markdown(f"{icon} **{view.md_escape(tile.role)}**")
             st.markdown(f"### {view.md_escape(tile.title)}")
             st.markdown(view.status_html(tile.status, tile.detail, large=True),
                         unsafe_allow_html=True)
