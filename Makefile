@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # axe-core for the browser tests' accessibility checks (see the rule below).
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run dev test setup dev-setup refresh validate bench lint report browser-deps service-deps clean
+.PHONY: run dev test setup dev-setup refresh validate bench lint report browser-deps service-deps pdf-deps clean
 
 $(BIN)/.runtime: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -20,16 +20,16 @@ $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(BIN)/.runtime
-dev-setup: $(BIN)/.dev $(AXE)
+setup: $(BIN)/.runtime pdf-deps
+dev-setup: $(BIN)/.dev $(AXE) pdf-deps
 
-run: $(BIN)/.runtime
+run: $(BIN)/.runtime pdf-deps
 	$(BIN)/python -m cohesion refresh --quiet || echo "Refresh reported problems (listed above); the dashboard shows them on Data & sources."
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
 # For editing pages: Streamlit's development settings (file watcher on, rerun on save, GC after
 # every run) instead of the production ones in .streamlit/config.toml.
-dev: $(BIN)/.runtime
+dev: $(BIN)/.runtime pdf-deps
 	$(BIN)/python -m cohesion refresh --quiet || echo "Refresh reported problems (listed above); the dashboard shows them on Data & sources."
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.fileWatcherType auto \
 	  --server.runOnSave true --runner.postScriptGC true
@@ -37,7 +37,7 @@ dev: $(BIN)/.runtime
 # Debian's chromium for the browser tests; installed when missing and we may use apt (root).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core poppler-utils; \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils $(PDF_DEBS); \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; fi
 
 # Debian's PostgreSQL and nginx for the shared-deployment test (it starts throwaway copies on
@@ -53,7 +53,16 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(BIN)/.dev browser-deps service-deps $(AXE)
+# Debian's Pango (and DejaVu Sans for the status symbols) for the board pack's PDF library,
+# WeasyPrint; installed when missing and we may use apt (root). Without it the app runs and the
+# board pack says what to install.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-deps:
+	@if ! { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq $(PDF_DEBS); \
+	  else echo "The board pack needs Debian's Pango: sudo apt-get install $(PDF_DEBS)"; fi; fi
+
+test: $(BIN)/.dev browser-deps service-deps pdf-deps $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m cohesion validate
 	$(BIN)/python -m pytest
@@ -70,7 +79,7 @@ bench: $(BIN)/.runtime
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 
-report: $(BIN)/.runtime
+report: $(BIN)/.runtime pdf-deps
 	$(BIN)/python -m cohesion report --out out/board-pack.pdf
 
 clean:

@@ -7,7 +7,7 @@ One definition of each, so every surface writes them the same way:
   from the catalogue, data files, registers or the action log is shown literally: no emphasis,
   no links (including bare `http://` and `www.` addresses), no images, no HTML, no emoji or
   colour directives. `html_text` is the same for HTML we build; the PDF escapes in
-  `cohesion.report.layout.para`. Links are made only from a source's validated `url` field.
+  `cohesion.report.markup`. Links are made only from a source's validated `url` field.
 - `format_value(value, unit)`: a figure with its unit from the controlled vocabulary
   (`cohesion.catalogue.models.UNIT_KINDS`). Missing is "no figure", with its reason when given,
   never None, nan or 0.

@@ -28,7 +28,7 @@ def _board_pack_section() -> None:
     """Build the board pack on request (a few seconds), then offer it for download."""
     st.header("Board pack")
     if st.button("Prepare board pack (PDF)", help="Builds the PDF for the Future 100 Mission Board (a few seconds)"):
-        from cohesion.report.pack import build_current_pack
+        from cohesion.report.pack import PackUnavailable, build_current_pack
 
         with st.spinner("Building the board pack: rendering charts..."):
             try:
@@ -36,6 +36,8 @@ def _board_pack_section() -> None:
             except CatalogueError as exc:
                 st.error(f"The board pack cannot be built: the catalogue has {len(exc.problems)} problem(s); "
                          "see the Data & sources page.")
+            except PackUnavailable as exc:  # the PDF library cannot run here: one message, the page goes on
+                st.error(present.plain(exc))
             else:
                 st.session_state["board_pack"] = (date.today().isoformat(), pdf, warnings)
     if "board_pack" in st.session_state:

@@ -1,4 +1,7 @@
-"""The board pack PDF, opened with pypdf: pages, titles, headline values, date, outline, metadata."""
+"""The board pack PDF, opened with pypdf: pages, titles, headline values, date, outline, metadata,
+the order a board reads it in, one line (not a table of "no figure" rows) for what has no figure,
+and the tagging a screen reader needs (PDF/UA-1: structure tree, headings, tables, figures with
+alternative text, language, title)."""
 
 from __future__ import annotations
 
@@ -68,8 +71,9 @@ def pack(live) -> bytes:
 def test_pack_has_every_priority_title_headline_value_and_the_date(live, pack: bytes) -> None:
     catalogue, observations, _manifest, _data = live
     reader = PdfReader(io.BytesIO(pack))
-    # Cover, headlines and priorities, one section per priority, sources: at least 13 pages.
-    assert len(reader.pages) >= len(catalogue.priorities) + 3
+    # A pack that fits a board: the shipped data made 31 pages when every indicator without a
+    # figure had its own row and every priority its own page; now a summary page and a dozen more.
+    assert 2 <= len(reader.pages) <= 16
     text = _text(pack)
     for priority in catalogue.priorities:
         assert f"Priority {priority.number}: {priority.title}" in text
@@ -95,7 +99,8 @@ def test_pack_metadata_and_outline(live, pack: bytes) -> None:
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     for priority in catalogue.agenda():
         assert f"Priority {priority.number}: {priority.title}" in outline
-    assert outline[0] == "Cover and data vintages" and outline[-1] == "Sources and licences"
+    assert outline[0] == "Summary for the board" and outline[-1] == "Sources and licences"
+    assert "About the data" in outline
 
 
 def test_status_is_word_and_symbol_in_the_pack(live, pack: bytes) -> None:
@@ -164,8 +169,152 @@ def test_pack_dates_vintages_and_no_near_blank_page(live, pack: bytes) -> None:
     text = _text(pack)
     assert "2027-01-31" in text  # the action's due date on one line, not broken mid-date
     # Typed-in figures count as loaded vintages: the police news release has its figure and period.
-    cover = re.sub(r"\s+", " ", reader.pages[0].extract_text() + " " + reader.pages[1].extract_text())
-    assert re.search(r"Force news releases.*?2022/23 typed in from publications 1\b", cover), cover[:1500]
+    about = text.split("Data vintages", 1)[1]
+    assert re.search(r"Force news releases.*?2022/23 typed in from publications 1\b", about), about[:1500]
+    footer = re.compile(r"Stoke-on-Trent Community Cohesion Strategy board pack · generated 2026-11-25|Page \d+ of \d+")
     for number, page in enumerate(reader.pages, start=1):
-        body = page.extract_text().split("\n", 2)[-1]  # without the footer lines
-        assert len(body) > 300 or page.images, f"page {number} is nearly blank: {body[:200]!r}"
+        body = footer.sub("", page.extract_text())
+        # A page of charts has little text; each chart has its caption (page.images lists the
+        # document's shared image resources, so it cannot tell).
+        charts = body.count("comparators dashed where published")
+        assert len(body.strip()) > 300 or charts >= 2, f"page {number} is nearly blank: {body[:200]!r}"
+
+
+def test_summary_comes_first_and_what_has_no_figure_is_one_line(live, pack: bytes) -> None:
+    catalogue, observations, _manifest, _data = live
+    reader = PdfReader(io.BytesIO(pack))
+    first = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert "At a glance" in first and "Headline indicators" in first
+    assert "Priority 1:" not in first  # the priority sections come after the summary
+    text = _text(pack)
+    assert text.index("The priorities") < text.index(f"Priority 1: {catalogue.agenda()[0].title}")
+    assert text.index("Sources and licences") > text.index(f"Priority 10: {catalogue.agenda()[-1].title}")
+    # The counts table: one row for the priorities, one for the indicators
+    assert re.search(rf"Priorities \({len(catalogue.priorities)}\)( \d+)+", text)
+    assert re.search(rf"Indicators \({len(catalogue.indicators)}\)( \d+)+", text)
+    # No table row of "no figure": each priority names its indicators without a figure in one line.
+    assessment = assess(catalogue, observations, None, TODAY)
+    sections = re.split(r"Priority \d+: ", text)[1:]
+    for priority in catalogue.agenda():
+        section = next(s for s in sections if s.startswith(priority.title))
+        missing = [i for i in catalogue.indicators_for_priority(priority.id)
+                   if indicator_line(catalogue, assessment, observations, i.id).value_text == "no figure"
+                   and assessment.results[i.id].status == "Grey"]
+        if missing:
+            line = re.search(r"(\d+) of (\d+) indicators have no figure or status yet\. (.*?)Decisions and actions",
+                             section)
+            assert line and int(line.group(1)) == len(missing), (priority.id, section[:400])
+            for indicator in missing:
+                assert indicator.title in line.group(3), (priority.id, indicator.id)
+                assert f"{indicator.title} Source:" not in section  # not also a table row
+        else:
+            assert "no figure or status yet" not in section
+
+
+def test_pack_without_pango_says_what_to_install(live, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture) -> None:
+    """WeasyPrint raises OSError (after printing a banner) when Pango is missing: one message instead."""
+    from cohesion.report import render
+
+    def no_pango():
+        print("\n-----\n\nWeasyPrint could not import some external libraries.")
+        raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+
+    monkeypatch.setattr(render, "_HTML", None)
+    monkeypatch.setattr(render, "_PROBLEM", None)
+    monkeypatch.setattr(render, "_import_html", no_pango)
+    with pytest.raises(render.PackUnavailable, match="needs the Pango text-layout library"):
+        build_current_pack(today=TODAY)
+    out = tmp_path / "pack.pdf"
+    assert report_main(["--out", str(out), "--today", "2026-11-25"]) == 1
+    printed = capsys.readouterr().out
+    assert printed.strip() == render.PANGO_MISSING  # one message: no banner, no traceback
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in printed and not out.exists()
+
+
+def _structure(pdf: bytes) -> tuple[dict, list[tuple[str, dict, list[str]]]]:
+    """The PDF's catalog and its structure elements in reading order: (role, element, ancestors' roles)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    found: list[tuple[str, dict, list[str]]] = []
+
+    def walk(node, ancestors: list[str]) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict) or "/S" not in node:
+            return
+        role = str(node["/S"])[1:]
+        found.append((role, node, ancestors))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None and hasattr(kid, "get_object"):
+                walk(kid, [*ancestors, role])
+
+    tree = root["/StructTreeRoot"].get_object()
+    kids = tree["/K"]
+    for kid in kids if isinstance(kids, list) else [kids]:
+        walk(kid, [])
+    return root, found
+
+
+def test_pack_is_a_tagged_pdf_ua_document(live, pack: bytes) -> None:
+    catalogue = live[0]
+    root, elements = _structure(pack)
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert str(root["/Lang"]) == "en-GB"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # the title, not the file name
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfuaid:part="1"' in xmp and "http://www.aiim.org/pdfua/ns/id/" in xmp
+    assert f"{catalogue.place.name} Community Cohesion Strategy: board pack, 2026-11-25" in xmp  # dc:title
+    roles = [role for role, _node, _up in elements]
+    assert roles[0] == "Document"
+    # Headings: one H1 per section (summary, each priority, about the data, sources), H2 within
+    h1 = [node for role, node, _up in elements if role == "H1"]
+    assert len(h1) == len(catalogue.priorities) + 3
+    assert roles.index("H1") < roles.index("H2")
+    assert roles.count("H2") >= 2 * len(catalogue.priorities)
+    # Tables with header cells and data cells inside rows
+    assert roles.count("Table") >= len(catalogue.priorities) + 4
+    cells = [(role, up) for role, _node, up in elements if role in ("TH", "TD")]
+    assert {role for role, _up in cells} == {"TH", "TD"}
+    assert all(up[-1] == "TR" and "Table" in up for _role, up in cells)
+    rows = [up for role, _node, up in elements if role == "TR"]
+    assert rows and all(up[-1] in ("Table", "THead", "TBody", "TFoot") and "Table" in up for up in rows)
+    assert all(role in ("Table", "THead", "TBody", "TFoot", "TR", "TH", "TD") or "TD" in up or "TH" in up
+               for role, _node, up in elements if "Table" in up)  # nothing stray between table and cell
+    # Every chart is a Figure with alternative text saying what it shows
+    figures = [node for role, node, _up in elements if role == "Figure"]
+    # (pypdf's page.images lists the shared image resources, not what a page draws: count captions)
+    assert len(figures) == _text(pack).count("comparators dashed where published") > 0
+    for figure in figures:
+        alt = str(figure.get("/Alt", ""))
+        assert alt.startswith("Line chart of ") and len(alt) > 60, alt
+
+
+def test_pack_html_escapes_catalogue_text_and_fetches_nothing(live) -> None:
+    """Catalogue text is printed as written: no markup, and no address or file is ever loaded."""
+    from cohesion.report.pack import pack_html
+
+    catalogue, observations, manifest, _data = live
+    first = catalogue.agenda()[0]
+    hostile = first.model_copy(update={"title": 'Plan <img src="file:///etc/passwd" alt=x> & "q"'})
+    priorities = [hostile if p.id == first.id else p for p in catalogue.priorities]
+    changed = catalogue.model_copy(update={"priorities": priorities})
+    html = pack_html(changed, observations, manifest, today=TODAY, actions=[])
+    assert "<img src=\"file:" not in html and "&lt;img src=&quot;file:///etc/passwd&quot;" in html
+    pdf = build_board_pack(changed, observations, manifest, today=TODAY, actions=[])
+    assert 'Plan <img src="file:///etc/passwd" alt=x> & "q"' in _text(pdf)
+
+
+def test_headlines_button_without_pango_shows_one_message(isolated_data: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page goes on without Pango: the board pack button says what to install, no traceback."""
+    from cohesion.report import render
+    from tests.pagetest import run_page, shown
+
+    monkeypatch.setattr(render, "_HTML", None)
+    monkeypatch.setattr(render, "_PROBLEM", render.PANGO_MISSING)
+    at = run_page("pages/headlines.py")
+    next(b for b in at.button if b.label == "Prepare board pack (PDF)").click().run()
+    assert not at.exception
+    assert render.PANGO_MISSING in shown(at)
+    assert not [b for b in at.get("download_button")]

@@ -20,9 +20,11 @@ import vl_convert
 from cohesion.catalogue.models import Catalogue
 from cohesion.meeting.assess import headline_series
 
-CHART_WIDTH_PX = 520
-CHART_HEIGHT_PX = 170
-PRINT_FONT_SIZE = 11
+# Two charts side by side on A4 (about 88 mm each), drawn at their natural size: 10 px type is
+# 7.5 pt on paper.
+CHART_WIDTH_PX = 330
+CHART_HEIGHT_PX = 140
+PRINT_FONT_SIZE = 10
 PNG_SCALE = 2  # 2x pixels, so print stays sharp at the size the PDF draws it
 RENDER_WORKERS = 4
 PNG_CACHE_SIZE = 128  # about 40 charts per pack, ~15 KB each
@@ -179,6 +181,19 @@ def render_key_charts(catalogue: Catalogue, observations: pd.DataFrame, indicato
                 _PNG_CACHE.pop(next(iter(_PNG_CACHE)))
             _PNG_CACHE[key] = out[ind_id] = png
     return out
+
+
+def chart_takeaway(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> str:
+    """The chart's text alternative: the Trends page's takeaway sentence for the same rows."""
+    from cohesion.trends.takeaway import trend_takeaway
+
+    rows, primary = _indicator_rows(catalogue, observations, indicator_id)
+    indicator = catalogue.indicator(indicator_id)
+    comparators = {c.code: c.name for c in catalogue.place.comparators if c.code != primary}
+    target = indicator.target if indicator.target.value is not None else None
+    # No area_label: the takeaway names the area of the place's series (a force area for police
+    # figures), as the Trends page does.
+    return trend_takeaway(rows, indicator, primary_code=primary, comparators=comparators, target=target)
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -8,23 +8,39 @@ it took. Problems come back as one message and a non-zero exit code, never a tra
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import re
 import time
+import zlib
 from datetime import date
 from pathlib import Path
 
 from cohesion.catalogue import CatalogueError
 from cohesion.meeting.cli import parse_day
 from cohesion.report.pack import build_current_pack
+from cohesion.report.render import PackUnavailable
 
 
 def count_pages(pdf: bytes) -> int:
-    """Pages in a PDF, read with pypdf when installed, else counted from reportlab's page objects."""
+    """Pages in a PDF, read with pypdf when installed (the test tools), else from the page tree's
+    /Count, looked for in the file and in its compressed object streams."""
     try:
         from pypdf import PdfReader
     except ImportError:
-        return pdf.count(b"/Type /Page\n")
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+        pass
+    else:
+        return len(PdfReader(io.BytesIO(pdf)).pages)
+    chunks = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        with contextlib.suppress(zlib.error):
+            chunks.append(zlib.decompressobj().decompress(pdf[match.end():]))
+    # The page tree's root is the dictionary holding both /Type /Pages and /Count (outlines have
+    # a /Count too, but no /Type /Pages).
+    counts = [int(count) for chunk in chunks for dictionary in re.findall(rb"<<(?:(?!<<|>>).)*>>", chunk, re.S)
+              if re.search(rb"/Type\s*/Pages\b", dictionary)
+              for count in re.findall(rb"/Count\s+(\d+)", dictionary)]
+    return max(counts, default=0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}")
         return 2
+    except PackUnavailable as exc:
+        print(exc)
+        return 1
     for warning in warnings:
         print(f"warning: {warning}")
     try:

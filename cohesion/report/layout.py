@@ -1,69 +1,49 @@
-"""The board pack's typography and building blocks: fonts, paragraph styles, tables, status cells.
-
-Every piece of catalogue or data text goes through `para()`, which escapes it: reportlab's
-Paragraph reads a small markup language, so unescaped text such as "<b>" or "&" from a YAML
-file would otherwise be interpreted (or break the build). Tables are real reportlab Tables, so
-their text is selectable and searchable in any PDF reader.
+"""The board pack's typography: fonts, the status symbols the font can draw, and the stylesheet.
 
 DejaVu Sans is used when the system has it (it carries the status symbols ✔ ▲ ✖ ○ ↑ ↔ ↓); on a
-machine without it the pack falls back to Helvetica with ASCII symbols, and the words and
-colours still say the status.
+machine without it the pack uses the system's sans-serif with ASCII symbols (+ ^ x o), and the
+words and colours still say the status. Page size A4; every page's foot carries the pack's
+name, date and "Page n of N".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
-
-from cohesion.style import style_for
+from cohesion.present import status_pdf_label
+from cohesion.style import DIRECTION_STYLES, STATUS_STYLES, style_for
 
 # Where Debian, Fedora, Arch and macOS (Homebrew) put DejaVu Sans.
 FONT_DIRS = [
     Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu-sans-fonts"),
     Path("/usr/share/fonts/TTF"), Path("/opt/homebrew/share/fonts"), Path("/Library/Fonts"),
 ]
-# Without a Unicode font, Helvetica cannot draw the status symbols; these keep shape differences.
+# Without a Unicode font the status symbols may not draw; these keep the shapes different.
 ASCII_SYMBOLS = {"✔": "+", "▲": "^", "✖": "x", "○": "o", "↑": "^", "↔": "=", "↓": "v", "→": "->",
                  "◆": "*", "◇": "*", "●": "-"}  # the last three: early-warning signal words
 
-INK = colors.HexColor("#1A1A1A")
-MUTED = colors.HexColor("#555555")
-RULE = colors.HexColor("#BFBFBF")
-HEADER_BG = colors.HexColor("#E8ECF4")
-PAGE_MARGIN = 16 * mm
+INK = "#1A1A1A"
+MUTED = "#555555"  # 7.5:1 on white
+RULE = "#BFBFBF"
+HEADER_BG = "#E8ECF4"
 
 
 @dataclass(frozen=True)
 class Fonts:
-    regular: str
-    bold: str
-    unicode_symbols: bool  # False: Helvetica fallback, symbols replaced by ASCII_SYMBOLS
+    family: str  # CSS font-family list
+    unicode_symbols: bool  # False: symbols replaced by ASCII_SYMBOLS
 
 
 _FONTS: Fonts | None = None
 
 
 def fonts() -> Fonts:
-    """Register DejaVu Sans once per process if the system has it; else use Helvetica."""
+    """DejaVu Sans when the system has it (looked for once per process), else the system sans-serif."""
     global _FONTS
     if _FONTS is None:
-        regular = next((d / "DejaVuSans.ttf" for d in FONT_DIRS if (d / "DejaVuSans.ttf").is_file()), None)
-        bold = regular.with_name("DejaVuSans-Bold.ttf") if regular else None
-        if regular and bold and bold.is_file():
-            pdfmetrics.registerFont(TTFont("PackSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("PackSans-Bold", str(bold)))
-            pdfmetrics.registerFontFamily("PackSans", normal="PackSans", bold="PackSans-Bold")
-            _FONTS = Fonts("PackSans", "PackSans-Bold", True)
-        else:
-            _FONTS = Fonts("Helvetica", "Helvetica-Bold", False)
+        found = any((d / "DejaVuSans.ttf").is_file() and (d / "DejaVuSans-Bold.ttf").is_file() for d in FONT_DIRS)
+        _FONTS = Fonts('"DejaVu Sans", sans-serif', True) if found else Fonts("sans-serif", False)
     return _FONTS
 
 
@@ -72,105 +52,68 @@ def symbol(text: str) -> str:
     return text if fonts().unicode_symbols else ASCII_SYMBOLS.get(text, text)
 
 
-def styles() -> dict[str, ParagraphStyle]:
-    f = fonts()
-    base = ParagraphStyle("body", fontName=f.regular, fontSize=9.5, leading=12.5, textColor=INK)
-    return {
-        "body": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
-        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=f.bold, fontSize=8.5, leading=10.5),
-        "head": ParagraphStyle("head", parent=base, fontName=f.bold, fontSize=8.5, leading=10.5),
-        "status": ParagraphStyle("status", parent=base, fontName=f.bold, fontSize=8.5, leading=10.5,
-                                 textColor=colors.white),
-        "title": ParagraphStyle("title", parent=base, fontName=f.bold, fontSize=24, leading=29, spaceAfter=8),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=13, leading=17, textColor=MUTED, spaceAfter=14),
-        "h1": ParagraphStyle("h1", parent=base, fontName=f.bold, fontSize=16, leading=20, spaceBefore=4, spaceAfter=6),
-        "h2": ParagraphStyle("h2", parent=base, fontName=f.bold, fontSize=11.5, leading=14.5, spaceBefore=8,
-                             spaceAfter=4),
-        "caption": ParagraphStyle("caption", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED, spaceAfter=8),
-    }
-
-
-def para(text: object, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text: escaped, so catalogue or data text is never read as markup."""
-    return Paragraph(escape(str(text)), style)
-
-
-def rich(parts: list[tuple[str, bool]], style: ParagraphStyle) -> Paragraph:
-    """A paragraph of (text, bold) runs; each run is escaped before the bold tag is added.
-
-    A newline in a run becomes a line break.
-    """
-    runs = (escape(t).replace("\n", "<br/>") for t, _ in parts)
-    return Paragraph("".join(f"<b>{r}</b>" if bold else r for r, (_, bold) in zip(runs, parts, strict=True)), style)
-
-
 def status_label(status: str) -> str:
-    """Word and symbol, e.g. `✔ Green` (never colour alone). Non-status words are shown as they are."""
-    style = style_for(status)
-    return f"{symbol(style.symbol)} {status}" if style.label == status else status
+    """Word and symbol, e.g. `✔ Green` (never colour alone), from the presenter."""
+    return status_pdf_label(status, symbol)
 
 
-def status_colour(status: str) -> colors.Color:
-    return colors.HexColor(style_for(status).colour)
+def status_class(status: str) -> str:
+    """CSS class giving a status cell its colour (white text, contrast 4.5:1 or more)."""
+    return "status-" + style_for(status).label.lower()
 
 
-def data_table(header: list[str], rows: list[list[object]], widths: list[float],
-               status_column: int | None = None, statuses: list[str] | None = None) -> Table:
-    """A real table with a repeated header row; the status column gets its colour per row.
-
-    `rows` hold strings (escaped here) or ready flowables. `statuses[i]` colours row i's status cell.
-    """
-    st = styles()
-    body = [[para(h, st["head"]) for h in header]]
-    for row in rows:
-        cells = []
-        for col, cell in enumerate(row):
-            if isinstance(cell, Flowable):
-                cells.append(cell)
-            elif col == status_column:
-                cells.append(para(cell, st["status"]))
-            else:
-                cells.append(para(cell, st["cell"]))
-        body.append(cells)
-    table = Table(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    commands: list[tuple] = [
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if status_column is not None and statuses:
-        for i, status in enumerate(statuses, start=1):
-            commands.append(("BACKGROUND", (status_column, i), (status_column, i), status_colour(status)))
-    table.setStyle(TableStyle(commands))
-    return table
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal: quotes, backslashes and control characters escaped."""
+    out = []
+    for char in str(text):
+        if char in '"\\' or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
 
 
-class Bookmark(Flowable):
-    """Zero-size flowable that adds a PDF outline entry (bookmark) where it is drawn."""
-
-    def __init__(self, title: str, key: str, level: int = 0):
-        super().__init__()
-        self.title, self.key, self.level = title, key, level
-        self.width = self.height = 0
-
-    def draw(self) -> None:
-        self.canv.bookmarkPage(self.key)
-        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
-
-
-def footer(text: str):
-    """A page callback drawing `text` and the page number at the foot of every page."""
-
-    def draw(canvas, doc) -> None:  # reportlab's onPage signature
-        canvas.saveState()
-        canvas.setFont(fonts().regular, 7.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(PAGE_MARGIN, 9 * mm, text)
-        canvas.drawRightString(doc.pagesize[0] - PAGE_MARGIN, 9 * mm, f"Page {doc.page}")
-        canvas.restoreState()
-
-    return draw
+def stylesheet(footer: str) -> str:
+    """The pack's CSS; `footer` is written at the foot of every page."""
+    statuses = "\n".join(f".{status_class(name)} {{ background: {s.colour}; color: #FFFFFF; }}"
+                         for name, s in {**STATUS_STYLES, **DIRECTION_STYLES}.items())
+    return f"""
+@page {{
+  size: A4; margin: 15mm 15mm 18mm 15mm;
+  @bottom-left {{ content: {css_string(footer)}; font-size: 7.5pt; color: {MUTED}; }}
+  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-size: 7.5pt; color: {MUTED}; }}
+}}
+html {{ font-family: {fonts().family}; font-size: 9pt; line-height: 1.3; color: {INK}; }}
+body {{ margin: 0; }}
+h1 {{ font-size: 15pt; line-height: 1.2; margin: 0 0 2mm; bookmark-level: 1; break-after: avoid; }}
+h1.title {{ font-size: 20pt; bookmark-label: "Summary for the board"; }}
+h2 {{ font-size: 11pt; margin: 4mm 0 1.5mm; bookmark-level: none; break-after: avoid; }}
+p {{ margin: 0 0 2mm; }}
+.subtitle {{ font-size: 11pt; color: {MUTED}; margin-bottom: 3mm; }}
+.small, .caption {{ font-size: 7.5pt; color: {MUTED}; }}
+section.priority {{ margin-top: 9mm; }}
+.head, .keep {{ break-inside: avoid; }}
+.head {{ break-after: avoid; }}
+h1.after {{ margin-top: 9mm; }}
+.glance {{ margin: 0 0 2mm; padding: 2mm 3mm; background: {HEADER_BG}; }}
+.glance p {{ margin: 0 0 1mm; font-size: 9.5pt; }}
+.missing {{ font-size: 8pt; color: {INK}; border-left: 2pt solid {RULE}; padding-left: 2mm; }}
+table {{ width: 100%; border-collapse: collapse; table-layout: fixed; margin: 0 0 2mm; }}
+th, td {{ text-align: left; vertical-align: top; padding: 1mm 1.2mm; border-bottom: 0.4pt solid {RULE};
+          font-size: 8pt; overflow-wrap: break-word; }}
+th {{ background: {HEADER_BG}; font-weight: bold; }}
+thead {{ display: table-header-group; }}
+tr {{ break-inside: avoid; }}
+.pill {{ font-weight: bold; white-space: nowrap; padding: 0.2mm 1.2mm; border-radius: 1mm; }}
+table.counts {{ width: auto; margin: 1mm 0 2mm; background: #FFFFFF; }}
+table.counts th, table.counts td {{ padding: 1mm 2.5mm; text-align: center; font-size: 9pt; }}
+table.counts th[scope="row"] {{ text-align: left; }}
+td .source {{ display: block; color: {MUTED}; font-size: 7pt; }}
+td.nowrap {{ white-space: nowrap; }}
+ul {{ margin: 0 0 2mm; padding-left: 5mm; }}
+.chart {{ display: inline-block; vertical-align: top; width: 88mm; margin: 0 1.5mm 3mm 0;
+          break-inside: avoid; }}
+.chart p.chart-title {{ font-weight: bold; font-size: 8pt; margin: 0 0 1mm; }}
+.chart img {{ max-width: 88mm; height: auto; display: block; }}
+{statuses}
+"""
