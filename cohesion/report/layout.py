@@ -8,11 +8,12 @@ name, date and "Page n of N".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from cohesion.present import status_pdf_label
-from cohesion.style import DIRECTION_STYLES, STATUS_STYLES, style_for
+from cohesion.style import DIRECTION_STYLES, SIGNAL_STYLES, STATUS_STYLES, style_for
 
 # Where Debian, Fedora, Arch and macOS (Homebrew) put DejaVu Sans.
 FONT_DIRS = [
@@ -22,6 +23,9 @@ FONT_DIRS = [
 # Without a Unicode font the status symbols may not draw; these keep the shapes different.
 ASCII_SYMBOLS = {"✔": "+", "▲": "^", "✖": "x", "○": "o", "↑": "^", "↔": "=", "↓": "v", "→": "->",
                  "◆": "*", "◇": "*", "●": "-"}  # the last three: early-warning signal words
+
+# Every word a status can be: RAG, direction (counts) and early-warning signal.
+ALL_STYLES = {**STATUS_STYLES, **DIRECTION_STYLES, **SIGNAL_STYLES}
 
 INK = "#1A1A1A"
 MUTED = "#555555"  # 7.5:1 on white
@@ -58,8 +62,8 @@ def status_label(status: str) -> str:
 
 
 def status_class(status: str) -> str:
-    """CSS class giving a status cell its colour (white text, contrast 4.5:1 or more)."""
-    return "status-" + style_for(status).label.lower()
+    """CSS class giving a status pill its colour (white text, contrast 4.5:1 or more)."""
+    return "status-" + re.sub(r"[^a-z0-9]+", "-", style_for(status).label.lower()).strip("-")
 
 
 def css_string(text: str) -> str:
@@ -76,7 +80,7 @@ def css_string(text: str) -> str:
 def stylesheet(footer: str) -> str:
     """The pack's CSS; `footer` is written at the foot of every page."""
     statuses = "\n".join(f".{status_class(name)} {{ background: {s.colour}; color: #FFFFFF; }}"
-                         for name, s in {**STATUS_STYLES, **DIRECTION_STYLES}.items())
+                         for name, s in ALL_STYLES.items())
     return f"""
 @page {{
   size: A4; margin: 15mm 15mm 18mm 15mm;
@@ -104,7 +108,7 @@ th, td {{ text-align: left; vertical-align: top; padding: 1mm 1.2mm; border-bott
 th {{ background: {HEADER_BG}; font-weight: bold; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}
-.pill {{ font-weight: bold; white-space: nowrap; padding: 0.2mm 1.2mm; border-radius: 1mm; }}
+.pill {{ font-weight: bold; padding: 0.2mm 1.2mm; border-radius: 1mm; line-height: 1.45; }}
 table.counts {{ width: auto; margin: 1mm 0 2mm; background: #FFFFFF; }}
 table.counts th, table.counts td {{ padding: 1mm 2.5mm; text-align: center; font-size: 9pt; }}
 table.counts th[scope="row"] {{ text-align: left; }}

@@ -26,8 +26,9 @@ from cohesion.meeting.assess import Assessment, IndicatorLine, PriorityLine, ind
 from cohesion.meeting.diff import Change, changes_for
 from cohesion.present import MISSING, grey_reason_text, source_line
 from cohesion.report import charts
+from cohesion.report.layout import ALL_STYLES
 from cohesion.store import Manifest
-from cohesion.style import DIRECTION_STYLES, STATUS_STYLES
+from cohesion.style import STATUS_STYLES
 
 AUTHOR = "One Stoke Delivery Group dashboard"
 MIN_CHART_PERIODS = 2  # a chart of one point says nothing the table does not; the table has it
@@ -251,7 +252,7 @@ def build_model(catalogue: Catalogue, observations: pd.DataFrame, manifest: Mani
         priorities=[priority_line(catalogue, assessment, p.id) for p in catalogue.agenda()],
         sections=sections, store_line=store_line,
         vintages=source_vintages(catalogue, manifest, observations) if manifest is not None else [],
-        legend=[(name, s.meaning) for name, s in {**STATUS_STYLES, **DIRECTION_STYLES}.items()],
+        legend=[(name, s.meaning) for name, s in ALL_STYLES.items()],
         sources=[[s.title, s.publisher, s.licence, s.attribution, s.url or "no public address"]
                  for s in catalogue.sources],
     )
