@@ -169,7 +169,7 @@ def test_pack_dates_vintages_and_no_near_blank_page(live, pack: bytes) -> None:
     text = _text(pack)
     assert "2027-01-31" in text  # the action's due date on one line, not broken mid-date
     # Typed-in figures count as loaded vintages: the police news release has its figure and period.
-    about = text.split("Data vintages", 1)[1]
+    about = text.split("Sources and licences", 1)[1]
     assert re.search(r"Force news releases.*?2022/23 typed in from publications 1\b", about), about[:1500]
     footer = re.compile(r"Stoke-on-Trent Community Cohesion Strategy board pack · generated 2026-11-25|Page \d+ of \d+")
     for number, page in enumerate(reader.pages, start=1):
@@ -277,6 +277,13 @@ def test_pack_is_a_tagged_pdf_ua_document(live, pack: bytes) -> None:
     cells = [(role, up) for role, _node, up in elements if role in ("TH", "TD")]
     assert {role for role, _up in cells} == {"TH", "TD"}
     assert all(up[-1] == "TR" and "Table" in up for _role, up in cells)
+    # Each data cell names its header cells (/Headers -> the TH /IDs), so a screen reader reads
+    # "Status: Red" rather than a bare word.
+    header_ids = {str(node["/ID"]) for role, node, _up in elements if role == "TH" and "/ID" in node}
+    for role, node, _up in elements:
+        if role == "TD":
+            headers = {str(h) for h in node["/A"]["/Headers"]}
+            assert headers and headers <= header_ids, node
     rows = [up for role, _node, up in elements if role == "TR"]
     assert rows and all(up[-1] in ("Table", "THead", "TBody", "TFoot") and "Table" in up for up in rows)
     assert all(role in ("Table", "THead", "TBody", "TFoot", "TR", "TH", "TD") or "TD" in up or "TH" in up

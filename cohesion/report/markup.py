@@ -121,20 +121,22 @@ def priority(section: PrioritySection) -> str:
 
 
 def about(pack: BoardPack) -> str:
-    out = ['<h1 class="after">About the data</h1>', f"<p>{t(pack.store_line)}</p>"]
-    if pack.vintages:
-        out.append("<h2>Data vintages</h2>")
-        out.append(table(["Source", "Publisher", "Latest period", "How loaded", "Figures"], pack.vintages,
-                         (36, 22, 13, 17, 12)))
-    out.append("<h2>How to read a status</h2>")
-    out.append(table(["Status", "Meaning"], [[name, meaning] for name, meaning in pack.legend], (18, 82),
-                     status_column=0))
-    out.append('<p class="small">Charts are drawn for indicators with figures for two or more periods; a single '
-               "figure is in the indicator's table row.</p>")
+    out = ['<h1 class="after">About the data</h1>', f"<p>{t(pack.store_line)}</p>", "<h2>How to read a status</h2>",
+           table(["Status", "Meaning"], [[name, meaning] for name, meaning in pack.legend], (30, 70),
+                 status_column=0),
+           '<p class="small">Charts are drawn for indicators with figures for two or more periods; a single '
+           "figure is in the indicator's table row.</p>"]
     if not fonts().unicode_symbols:
         out.append('<p class="small">This system has no Unicode font, so status symbols are shown as + ^ x o.</p>')
-    out.append('<h1 class="after">Sources and licences</h1>')
-    out.append(table(["Source", "Publisher", "Licence", "Attribution", "Address"], pack.sources, (25, 17, 15, 23, 20)))
+    # One row per source: its vintage in this data (typed-in figures count) and its licence.
+    out.append('<h1 class="after">Sources and licences</h1>'
+               "<p>Each source's latest period in this data, how it was loaded, how many figures it gave, "
+               "its licence and the attribution it asks for.</p>")
+    rows = [[f"<strong>{t(v[0])}</strong><span class=\"source\">{t(v[1])}</span>", v[2], v[3], v[4],
+             f"{t(s[0])}<span class=\"source\">{t(s[1])}</span>", s[2]]
+            for v, s in zip(pack.vintages, pack.sources, strict=True)]
+    out.append(table(["Source and publisher", "Latest period", "How loaded", "Figures", "Licence and attribution",
+                      "Address"], rows, (27, 10, 12, 8, 25, 18), raw_columns=(0, 4)))
     return "<section>" + "".join(out) + "</section>"
 
 

@@ -6,8 +6,8 @@ indicator and priority), so every figure, status and source line is the one show
 `markup.py` turns the model into HTML; nothing here knows about HTML or PDF.
 
 Order (a board reads the summary first): the summary (at a glance, headline indicators, the
-priorities); one section per priority in agenda order; then about the data (vintages, how to
-read a status, sources and licences). Each section lists in full what has a figure or a status,
+priorities); one section per priority in agenda order; then about the data (how to read a
+status; each source with its vintage, licence and attribution). Each section lists in full what has a figure or a status,
 and names in ONE line the indicators that have neither, grouped by why.
 """
 
@@ -76,9 +76,9 @@ class BoardPack:
     priorities: list[PriorityLine]
     sections: list[PrioritySection]
     store_line: str
-    vintages: list[list[str]]
+    vintages: list[list[str]]  # per source: title, publisher, latest period, how loaded, figures
     legend: list[tuple[str, str]] = field(default_factory=list)  # status or direction word, meaning
-    sources: list[list[str]] = field(default_factory=list)
+    sources: list[list[str]] = field(default_factory=list)  # per source: licence, attribution, address
 
 
 class Figures:
@@ -111,15 +111,17 @@ class Figures:
         return self._series[indicator_id]
 
 
-def has_figure_or_status(line: IndicatorLine) -> bool:
-    """Listed in full: a figure, or a status the Delivery Group set (a manual Red/Amber/Green)."""
-    return line.value_text != MISSING or line.status != "Grey"
+def has_figure_or_status(figures: Figures, line: IndicatorLine) -> bool:
+    """Listed in full: a latest figure, a status (a computed one, or a manual Red/Amber/Green), or
+    earlier figures (the latest may be suppressed or missing, with its reason, and the chart
+    still shows the series)."""
+    return line.value_text != MISSING or line.status != "Grey" or bool(figures.series(line.id)["value"].notna().any())
 
 
 def indicator_block(figures: Figures, indicator_ids: Sequence[str]) -> IndicatorBlock:
     lines = [figures.line(i) for i in indicator_ids]
-    rows = [line for line in lines if has_figure_or_status(line)]
-    missing = [line for line in lines if not has_figure_or_status(line)]
+    rows = [line for line in lines if has_figure_or_status(figures, line)]
+    missing = [line for line in lines if not has_figure_or_status(figures, line)]
     if not missing:
         return IndicatorBlock(rows, "")
     groups: dict[str, list[str]] = {}
@@ -251,8 +253,7 @@ def build_model(catalogue: Catalogue, observations: pd.DataFrame, manifest: Mani
         headlines=headlines,
         priorities=[priority_line(catalogue, assessment, p.id) for p in catalogue.agenda()],
         sections=sections, store_line=store_line,
-        vintages=source_vintages(catalogue, manifest, observations) if manifest is not None else [],
+        vintages=source_vintages(catalogue, manifest, observations),
         legend=[(name, s.meaning) for name, s in ALL_STYLES.items()],
-        sources=[[s.title, s.publisher, s.licence, s.attribution, s.url or "no public address"]
-                 for s in catalogue.sources],
+        sources=[[s.licence, s.attribution, s.url or "no public address"] for s in catalogue.sources],
     )
