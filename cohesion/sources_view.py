@@ -100,3 +100,8 @@ def download_frame(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataF
     first = ["indicator_id", "indicator_title", "period", "area_code", "area_name", "breakdown", "value",
              "lower_ci", "upper_ci", "unit", "status_note", "series_break", "source_id", "publisher", "licence"]
     return out[first + [c for c in out.columns if c not in first]]
+
+
+def download_csv(observations: pd.DataFrame, catalogue: Catalogue) -> bytes:
+    """The "download every figure" file: `download_frame` (disclosure-controlled) as UTF-8 CSV bytes."""
+    return download_frame(observations, catalogue).to_csv(index=False).encode("utf-8")

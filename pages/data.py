@@ -6,7 +6,7 @@ from cohesion import config, ui
 from cohesion.loaders.errors import DataFileError
 from cohesion.loaders.published import citations
 from cohesion.present import plain
-from cohesion.sources_view import download_frame, indicator_table, load_problems, not_loaded, sources_table
+from cohesion.sources_view import download_csv, indicator_table, load_problems, not_loaded, sources_table
 
 ui.through_entry_point()
 
@@ -60,8 +60,9 @@ except (DataFileError, FileNotFoundError) as exc:
     st.error(f"The published-figures table could not be read: {plain(exc)}")
 
 st.header("Download")
-table = download_frame(observations, catalogue)
+# Built only when clicked (a callable is run on the click, off the page's rerun): at national
+# scale the CSV takes seconds. download_csv applies disclosure control itself.
 st.download_button("Download every figure (CSV, with source and licence per row)",
-                   table.to_csv(index=False).encode("utf-8"), file_name="cohesion_observations.csv",
-                   mime="text/csv", disabled=table.empty)
-st.caption(f"{len(table):,} rows. Missing values are blank with the publisher's reason in status_note.")
+                   lambda: download_csv(observations, catalogue), file_name="cohesion_observations.csv",
+                   mime="text/csv", disabled=observations.empty)
+st.caption(f"{len(observations):,} rows. Missing values are blank with the publisher's reason in status_note.")
