@@ -24,8 +24,8 @@ STATUS_WORDS = {
 
 def sources_table(catalogue: Catalogue, manifest: Manifest | None, observations: pd.DataFrame) -> pd.DataFrame:
     """One row per catalogue source: who publishes it, its licence, what the last refresh did."""
-    latest = observations.groupby("source_id")["period"].agg(lambda s: sorted(s)[-1] if len(s) else "")
-    counts = observations.groupby("source_id").size()
+    by_source = observations.groupby("source_id", sort=False)
+    latest, counts = by_source["period"].max(), by_source.size()  # max of text: the last in sorted order
     rows = []
     for src in catalogue.sources:
         report = manifest.sources.get(src.id) if manifest else None
