@@ -47,7 +47,16 @@ def map_to_indicators(frame: pd.DataFrame, source: Source, catalogue: Catalogue)
         + [(m, ind.id, True) for ind in catalogue.indicators for m in ind.comparator_measures],
         columns=["measure", "_indicator", "_comparator_only"],
     )
-    out = frame.drop(columns=["indicator_id"]).merge(own, on="measure", how="inner")
+    if own["measure"].is_unique:  # each measure feeds one indicator: a lookup, not a join (national scale)
+        keys = frame["measure"].astype("category")
+        lookup = own.set_index("measure")
+        found = keys.map(lookup["_indicator"]).astype(object)
+        keep = found.notna().to_numpy()
+        out = frame.loc[keep].drop(columns=["indicator_id"]).assign(
+            _indicator=found[keep].astype(str),
+            _comparator_only=keys[keep].map(lookup["_comparator_only"]).astype(bool))
+    else:  # a measure shared by indicators gives a row to each
+        out = frame.drop(columns=["indicator_id"]).merge(own, on="measure", how="inner")
     # A comparator measure (e.g. England's Community Life Survey figure beside the council's own
     # survey question) contributes rows for other areas only, never for the place itself.
     out = out[~(out["_comparator_only"] & (out["area_code"] == catalogue.place.code))]
