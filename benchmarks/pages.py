@@ -90,7 +90,7 @@ def _plain_script(url_path: str, script: str) -> None:
             self.run = page._page  # the page's function, called as navigation's run() would
 
     real = st.navigation
-    st.navigation = lambda pages, **_kw: Chosen(next(p for p in pages if p.url_path == url_path))
+    st.navigation = lambda pages, **_kw: Chosen(next(p for p in pages if p._page.__name__ == url_path))
     try:
         runpy.run_path(script, run_name="__main__")
     finally:
