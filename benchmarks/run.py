@@ -32,6 +32,7 @@ FEATURE_BENCHES = [
     "benchmarks.report:bench",
     "benchmarks.loaders:bench",
     "benchmarks.national:bench",
+    "benchmarks.pages:bench",  # every page and the refresh at 1x, 3x and 10x national scale
     "benchmarks.tension:bench",
 ]
 
