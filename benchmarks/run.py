@@ -32,6 +32,7 @@ FEATURE_BENCHES = [
     "benchmarks.report:bench",
     "benchmarks.loaders:bench",
     "benchmarks.national:bench",
+    "benchmarks.pages:bench",  # every page and the refresh at 1x, 3x and 10x national scale
     "benchmarks.tension:bench",
 ]
 
@@ -67,35 +68,40 @@ def temporary_data_dir(with_shipped: bool = True) -> Iterator[Path]:
 
 
 def generate_national_scale(folder: Path, areas: int = 300, indicators: int = 100, periods: int = 15,
-                            seed: int = 1) -> Path:
+                            seed: int = 1, scale: int = 1) -> Path:
     """Write a generated catalogue and figures table into `folder`; return the catalogue path.
 
+    `scale` multiplies the number of areas (3x, 10x: more authorities or smaller areas, as a
+    national or sub-authority table would have). The table is written one indicator at a time,
+    so generating the 10x set (4.5 million rows) never holds it in memory at once.
     The rows are random numbers for timing only, labelled as generated in every citation field.
     """
     rng = np.random.default_rng(seed)
+    areas = areas * scale
     place_code = "E06000021"
     codes = [place_code] + [f"E0{6 + i % 3}{i:06d}" for i in range(1, areas)]
     years = [f"{2010 + i}/{(11 + i) % 100:02d}" for i in range(periods)]
-    n = areas * indicators * periods
-    value = rng.uniform(20, 80, n).round(1)
-    frame = pd.DataFrame({
-        "source_id": "generated",
-        "measure": np.repeat([f"gen_{i:03d}" for i in range(indicators)], areas * periods),
-        "period": np.tile(np.repeat(years, areas), indicators),
-        "area_code": np.tile(codes, indicators * periods),
-        "area_name": "Generated area",
-        "area_type": "local_authority",
-        "breakdown": "",
-        "value": value,
-        "lower_ci": (value - 3).round(1),
-        "upper_ci": (value + 3).round(1),
-        "unit": "%",
-        "publisher": "Generated for benchmarking (not real data)",
-        "publication": "Generated", "table_or_section": "Generated", "vintage": "Generated",
-        "licence": "Not applicable (generated)",
-    })
     folder.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(folder / "published_figures.csv", index=False)
+    with (folder / "published_figures.csv").open("w", encoding="utf-8", newline="") as handle:
+        for i in range(indicators):
+            n = areas * periods
+            value = rng.uniform(20, 80, n).round(1)
+            pd.DataFrame({
+                "source_id": "generated",
+                "measure": f"gen_{i:03d}",
+                "period": np.repeat(years, areas),
+                "area_code": np.tile(codes, periods),
+                "area_name": "Generated area",
+                "area_type": "local_authority",
+                "breakdown": "",
+                "value": value,
+                "lower_ci": (value - 3).round(1),
+                "upper_ci": (value + 3).round(1),
+                "unit": "%",
+                "publisher": "Generated for benchmarking (not real data)",
+                "publication": "Generated", "table_or_section": "Generated", "vintage": "Generated",
+                "licence": "Not applicable (generated)",
+            }).to_csv(handle, index=False, header=i == 0)
     base = config.CATALOGUE_PATH.read_text(encoding="utf-8")
     head = base[: base.index("sources:")]
     lines = [head, "sources:",

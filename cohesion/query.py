@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -210,9 +211,44 @@ def _headline(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["breakdown"].fillna("") == ""]
 
 
+# ---------------------------------------------------------------------------- per-indicator index
+# A page shows a few indicators; scanning the whole table for each (4.5 million rows at 10x
+# national scale) made warm reruns grow with the store. The index is built once per table
+# (the cached table of a store version), by identity, and dropped with the table; the public
+# functions below return the same frames as a scan would, so callers do not change.
+_INDEX_MIN_ROWS = 20_000  # below this a scan is as fast as the lookup
+_INDEXES: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _index_of(observations: pd.DataFrame) -> dict[str, Any] | None:
+    """{"positions": indicator id -> row positions, "rows": {}, "series": {}} for a large table."""
+    if len(observations) < _INDEX_MIN_ROWS:
+        return None
+    key = id(observations)
+    with _INDEX_LOCK:
+        found = _INDEXES.get(key)
+        if found is not None and found[0]() is observations:
+            return found[1]
+    positions = observations.groupby("indicator_id", sort=False, observed=True).indices
+    index: dict[str, Any] = {"positions": positions, "rows": {}, "series": {}}
+    with _INDEX_LOCK:
+        _INDEXES[key] = (weakref.ref(observations, lambda _ref, k=key: _INDEXES.pop(k, None)), index)
+    return index
+
+
 def indicator_rows(observations: pd.DataFrame, indicator_id: str, *, headline_only: bool = False) -> pd.DataFrame:
     """Every row of one indicator (all areas), or only its headline rows (no breakdown)."""
-    rows = observations[observations["indicator_id"] == indicator_id]
+    index = _index_of(observations)
+    if index is None:
+        rows = observations[observations["indicator_id"] == indicator_id]
+    else:
+        rows = index["rows"].get(indicator_id)
+        if rows is None:
+            where = index["positions"].get(indicator_id)
+            rows = observations.iloc[where] if where is not None else observations.iloc[0:0]
+            index["rows"][indicator_id] = rows
+        rows = rows.copy(deep=False)  # the caller's own frame (copy-on-write): the index stays as built
     return _headline(rows) if headline_only else rows
 
 
@@ -239,7 +275,14 @@ def series_of(catalogue: Catalogue, rows: pd.DataFrame) -> pd.DataFrame:
 
 def place_series(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     """The place's headline series of one indicator, oldest period first, one row per period."""
-    return series_of(catalogue, indicator_rows(observations, indicator_id))
+    index = _index_of(observations)
+    if index is None:
+        return series_of(catalogue, indicator_rows(observations, indicator_id))
+    key = (indicator_id, tuple(place_codes(catalogue)))
+    series = index["series"].get(key)
+    if series is None:
+        series = index["series"][key] = series_of(catalogue, indicator_rows(observations, indicator_id))
+    return series.copy(deep=False)
 
 
 def latest(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str, *,

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cohesion import config, store, tidy
@@ -47,7 +48,16 @@ def map_to_indicators(frame: pd.DataFrame, source: Source, catalogue: Catalogue)
         + [(m, ind.id, True) for ind in catalogue.indicators for m in ind.comparator_measures],
         columns=["measure", "_indicator", "_comparator_only"],
     )
-    out = frame.drop(columns=["indicator_id"]).merge(own, on="measure", how="inner")
+    if own["measure"].is_unique:  # each measure feeds one indicator: a lookup, not a join (national scale)
+        keys = frame["measure"].astype("category")
+        lookup = own.set_index("measure")
+        found = keys.map(lookup["_indicator"]).astype(object)
+        keep = found.notna().to_numpy()
+        out = frame.loc[keep].drop(columns=["indicator_id"]).assign(
+            _indicator=found[keep].astype(str),
+            _comparator_only=keys[keep].map(lookup["_comparator_only"]).astype(bool))
+    else:  # a measure shared by indicators gives a row to each
+        out = frame.drop(columns=["indicator_id"]).merge(own, on="measure", how="inner")
     # A comparator measure (e.g. England's Community Life Survey figure beside the council's own
     # survey question) contributes rows for other areas only, never for the place itself.
     out = out[~(out["_comparator_only"] & (out["area_code"] == catalogue.place.code))]
@@ -68,9 +78,19 @@ def combine(frames: dict[str, pd.DataFrame], catalogue: Catalogue) -> pd.DataFra
     ordered += [f for sid, f in frames.items() if sid in typed and len(f)]
     if not ordered:
         return tidy.empty_frame()
-    combined = pd.concat(ordered, ignore_index=True)
+    combined = pd.concat(ordered, ignore_index=True) if len(ordered) > 1 else ordered[0]
     key = ["indicator_id", "period", "area_code", "breakdown"]
-    return tidy.conform(combined.drop_duplicates(subset=key, keep="first"))
+    return tidy.conform(combined[~_duplicated(combined, key)])
+
+
+def _duplicated(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """`frame.duplicated(key, keep="first")`, on integer codes: hashing four text columns of
+    millions of rows took seconds at national scale."""
+    codes = [pd.factorize(frame[c], use_na_sentinel=False)[0].astype(np.int64) for c in key]
+    sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
+    if np.prod([float(n) for n in sizes]) >= 2 ** 62:  # too many combinations for one integer
+        return frame.duplicated(subset=key, keep="first").to_numpy()
+    return pd.Series(np.ravel_multi_index(codes, sizes)).duplicated(keep="first").to_numpy()
 
 
 def load_source(source: Source, catalogue: Catalogue) -> tuple[pd.DataFrame | None, store.SourceReport]:

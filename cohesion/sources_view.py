@@ -24,8 +24,8 @@ STATUS_WORDS = {
 
 def sources_table(catalogue: Catalogue, manifest: Manifest | None, observations: pd.DataFrame) -> pd.DataFrame:
     """One row per catalogue source: who publishes it, its licence, what the last refresh did."""
-    latest = observations.groupby("source_id")["period"].agg(lambda s: sorted(s)[-1] if len(s) else "")
-    counts = observations.groupby("source_id").size()
+    by_source = observations.groupby("source_id", sort=False)
+    latest, counts = by_source["period"].max(), by_source.size()  # max of text: the last in sorted order
     rows = []
     for src in catalogue.sources:
         report = manifest.sources.get(src.id) if manifest else None
@@ -100,3 +100,8 @@ def download_frame(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataF
     first = ["indicator_id", "indicator_title", "period", "area_code", "area_name", "breakdown", "value",
              "lower_ci", "upper_ci", "unit", "status_note", "series_break", "source_id", "publisher", "licence"]
     return out[first + [c for c in out.columns if c not in first]]
+
+
+def download_csv(observations: pd.DataFrame, catalogue: Catalogue) -> bytes:
+    """The "download every figure" file: `download_frame` (disclosure-controlled) as UTF-8 CSV bytes."""
+    return download_frame(observations, catalogue).to_csv(index=False).encode("utf-8")

@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from cohesion import config, tidy
 
@@ -97,6 +99,22 @@ def read_manifest(version: str | None = None, root: Path | None = None) -> Manif
         raise StoreDamagedError(f"version {version}: manifest.json is damaged ({type(exc).__name__}: {exc})") from exc
 
 
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table with its text columns dictionary-encoded: a national-scale table repeats a
+    few hundred codes, names and periods millions of times, so it writes faster and smaller."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    columns = [c.dictionary_encode() if pa.types.is_string(c.type) or pa.types.is_large_string(c.type) else c
+               for c in table.columns]
+    pq.write_table(pa.table(columns, names=table.column_names), path)
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    """Read a stored table; dictionary-encoded text comes back as plain text (as written)."""
+    table = pq.read_table(path)
+    columns = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
+    return pa.table(columns, names=table.column_names).to_pandas()
+
+
 def read_observations(version: str | None = None, root: Path | None = None) -> pd.DataFrame:
     """All observations of a version (the live one by default); empty tidy frame if none."""
     version = version or current_version(root)
@@ -105,7 +123,7 @@ def read_observations(version: str | None = None, root: Path | None = None) -> p
     path = version_dir(version, root) / "observations.parquet"
     if not path.exists():
         return tidy.empty_frame()
-    return pd.read_parquet(path)
+    return read_parquet(path)
 
 
 def read_source_rows(source_id: str, version: str | None = None, root: Path | None = None) -> pd.DataFrame | None:
@@ -117,7 +135,7 @@ def read_source_rows(source_id: str, version: str | None = None, root: Path | No
     if not path.exists():
         return None
     try:
-        return pd.read_parquet(path)
+        return read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for a truncated or corrupt file
         detail = str(exc).replace(f"'{path}'", "").replace(str(path), "")  # the path is said once, below
         raise StoreDamagedError(f"version {version}: sources/{source_id}.parquet is damaged "
@@ -184,11 +202,11 @@ def write_version(version: str, frames: dict[str, pd.DataFrame], manifest: Manif
     try:
         (staging / "sources").mkdir()
         for source_id, frame in frames.items():
-            frame.to_parquet(staging / "sources" / f"{source_id}.parquet", index=False)
+            write_parquet(frame, staging / "sources" / f"{source_id}.parquet")
         if observations is None:
             nonempty = [f for f in frames.values() if len(f)]
             observations = pd.concat(nonempty, ignore_index=True) if nonempty else tidy.empty_frame()
-        tidy.conform(observations).to_parquet(staging / "observations.parquet", index=False)
+        write_parquet(tidy.conform(observations), staging / "observations.parquet")
         (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
         final = versions / version
         os.replace(staging, final)

@@ -6,9 +6,22 @@ from cohesion import config, ui
 from cohesion.loaders.errors import DataFileError
 from cohesion.loaders.published import citations
 from cohesion.present import plain
-from cohesion.sources_view import download_frame, indicator_table, load_problems, not_loaded, sources_table
+from cohesion.sources_view import download_csv, indicator_table, load_problems, not_loaded, sources_table
 
 ui.through_entry_point()
+
+CITATIONS_SHOWN = 2_000  # more rows than anyone reads on screen; the file itself has them all
+
+
+# Per store version and file (not per rerun): at national scale these take a second or more.
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _sources_table(version: str | None, catalogue_key: tuple, _catalogue, _manifest, _observations):
+    return sources_table(_catalogue, _manifest, _observations)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _citations(key: tuple):
+    return citations(config.resolve_data_path("data:published_figures.csv"))
 
 st.title("Data & sources")
 st.caption("Where every figure comes from, how fresh it is, and what the last refresh could not load.")
@@ -46,7 +59,8 @@ if waiting:
                         "it is not set, so only the shipped table of published figures is loaded.")
 
 st.header("Sources")
-st.dataframe(sources_table(catalogue, manifest, observations), hide_index=True, width="stretch",
+st.dataframe(_sources_table(ui.store_version(), ui.file_key(config.CATALOGUE_PATH), catalogue, manifest, observations),
+             hide_index=True, width="stretch",
              column_config={"address": st.column_config.LinkColumn("address")})
 
 st.header("Indicators in the catalogue")
@@ -55,13 +69,18 @@ st.dataframe(indicator_table(catalogue), hide_index=True, width="stretch")
 st.header("Figures typed in from publications")
 st.caption("Each figure cites its publisher, publication, table or section, vintage and licence.")
 try:
-    st.dataframe(citations(config.resolve_data_path("data:published_figures.csv")), hide_index=True, width="stretch")
+    typed_in = _citations(ui.file_key(config.resolve_data_path("data:published_figures.csv")))
+    st.dataframe(typed_in.head(CITATIONS_SHOWN), hide_index=True, width="stretch")
+    if len(typed_in) > CITATIONS_SHOWN:
+        st.caption(f"The first {CITATIONS_SHOWN:,} of {len(typed_in):,} figures; all are in "
+                   "data/published_figures.csv and in the download below.")
 except (DataFileError, FileNotFoundError) as exc:
     st.error(f"The published-figures table could not be read: {plain(exc)}")
 
 st.header("Download")
-table = download_frame(observations, catalogue)
+# Built only when clicked (a callable is run on the click, off the page's rerun): at national
+# scale the CSV takes seconds. download_csv applies disclosure control itself.
 st.download_button("Download every figure (CSV, with source and licence per row)",
-                   table.to_csv(index=False).encode("utf-8"), file_name="cohesion_observations.csv",
-                   mime="text/csv", disabled=table.empty)
-st.caption(f"{len(table):,} rows. Missing values are blank with the publisher's reason in status_note.")
+                   lambda: download_csv(observations, catalogue), file_name="cohesion_observations.csv",
+                   mime="text/csv", disabled=observations.empty)
+st.caption(f"{len(observations):,} rows. Missing values are blank with the publisher's reason in status_note.")

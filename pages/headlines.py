@@ -14,7 +14,7 @@ from datetime import date
 import streamlit as st
 
 from cohesion import accessibility as a11y
-from cohesion import present, ui
+from cohesion import config, present, ui
 from cohesion.catalogue import CatalogueError
 from cohesion.status import view
 from cohesion.style import STATUS_STYLES
@@ -22,6 +22,19 @@ from cohesion.style import STATUS_STYLES
 ui.through_entry_point()
 
 TILES_PER_ROW = 3  # three readable tiles across a projector at 1600 px
+
+
+# Per (indicator, store version, catalogue), not per rerun: converting six charts to their
+# Vega-Lite specs was most of a warm rerun.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _sparkline_spec(indicator_id: str, version: str | None, catalogue_key: tuple, unit: str, title: str,
+                    _points) -> dict | None:
+    chart = view.sparkline_chart(_points, unit)
+    if chart is None:
+        return None
+    text = a11y.series_text(title, a11y.frame_pairs(_points, "period", "value",
+                                                    lambda v: present.format_value(v, unit)))
+    return a11y.described(chart, text).to_dict()
 
 
 def _board_pack_section() -> None:
@@ -88,11 +101,10 @@ for start in range(0, len(tiles), TILES_PER_ROW):
                       delta_arrow="off" if not_comparable else "auto")
             if tile.missing_reason:
                 st.markdown(view.md_escape(tile.missing_reason))
-            chart = view.sparkline_chart(tile.points, units[tile.indicator_id])
-            if chart is not None:  # named in words for screen readers, marks not read one by one
-                text = a11y.series_text(tile.title, a11y.frame_pairs(
-                    tile.points, "period", "value", lambda v, u=units[tile.indicator_id]: present.format_value(v, u)))
-                st.altair_chart(a11y.described(chart, text), width="stretch")
+            spec = _sparkline_spec(tile.indicator_id, ui.store_version(), ui.file_key(config.CATALOGUE_PATH),
+                                   units[tile.indicator_id], tile.title, tile.points)
+            if spec is not None:  # named in words for screen readers, marks not read one by one
+                st.vega_lite_chart(spec, width="stretch")
             st.markdown(view.md_escape(tile.sentence))
             if tile.stale:
                 st.warning(view.md_escape(tile.stale), icon=":material/schedule:")

@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from cohesion import accessibility as a11y
-from cohesion import auth, db, ui
+from cohesion import auth, config, db, ui
 from cohesion.meeting import actions as action_log
 from cohesion.meeting import controls, diff, present, snapshot
 from cohesion.meeting.assess import indicator_line, priority_line
@@ -21,6 +21,14 @@ from cohesion.present import plain
 from cohesion.report.charts import meeting_chart_spec
 
 ui.through_entry_point()
+
+
+# Per (indicator, store version, catalogue), not per rerun: building and converting the chart
+# is most of a warm rerun's work.
+@st.cache_data(max_entries=32, show_spinner=False)
+def _chart_spec(indicator_id: str, version: str | None, catalogue_key: tuple, height: int, _catalogue, _observations):
+    return meeting_chart_spec(_catalogue, _observations, indicator_id, height=height)
+
 
 catalogue = ui.require_catalogue()
 observations = ui.observations()  # disclosure control applied by the read layer
@@ -109,7 +117,8 @@ with right:
                           format_func=lambda i: titles[i], key=f"chart_pick_{priority.id}")
     # The charted indicator's full name, since a long name is cut inside the picker.
     st.html(present.chart_heading_html(titles[chosen]))
-    spec = meeting_chart_spec(catalogue, observations, chosen, height=present.KEY_CHART_PX)
+    spec = _chart_spec(chosen, version, ui.file_key(config.CATALOGUE_PATH), present.KEY_CHART_PX, catalogue,
+                       observations)
     if spec is None:
         st.info(f"{plain(titles[chosen])}: no published figures for {plain(catalogue.place.name)} yet, "
                 "so there is nothing to chart.")

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from cohesion import accessibility as a11y
-from cohesion import query, ui
+from cohesion import config, query, ui
 from cohesion.present import count_noun, format_value, plain, status_text
 from cohesion.trends import charts, downloads, hatecrime, spc, stats, takeaway
 
@@ -39,6 +39,21 @@ def _monthly(version: str | None, _catalogue) -> pd.DataFrame:
     rows = query.publishable(ui.raw_observations(), _catalogue, hide_small=False)
     own_page = [i.id for i in _catalogue.indicators if getattr(i.status, "rule", "") == "control_chart"]
     return hatecrime.monthly_rows(rows[~rows["indicator_id"].isin(own_page)])
+
+
+# Per (indicator, store version, catalogue, options), not per rerun: building the chart and
+# converting it to its Vega-Lite spec took 70-170 ms; the table view grows with the areas loaded.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _trend_spec(indicator_id: str, version: str | None, catalogue_key: tuple, primary_code: str,
+                comparators: tuple[tuple[str, str], ...], _headline: pd.DataFrame, _indicator, _target) -> dict:
+    return charts.trend_chart(_headline, _indicator, primary_code=primary_code, target=_target,
+                              comparators=dict(comparators)).to_dict()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _table_view(indicator_id: str, version: str | None, catalogue_key: tuple, primary_code: str | None,
+                _rows: pd.DataFrame, _indicator, _catalogue) -> pd.DataFrame:
+    return downloads.table_view(_rows, _indicator, _catalogue, primary_code=primary_code)
 
 
 def _status_line(indicator, catalogue) -> None:
@@ -122,9 +137,9 @@ def draw_indicator() -> None:
         sentence = takeaway.trend_takeaway(headline, indicator, primary_code=choice.primary_code,
                                            comparators=comparators, target=target,
                                            area_label=choice.primary_name or catalogue.place.name)
-        chart = charts.trend_chart(headline, indicator, primary_code=choice.primary_code or "", target=target,
-                                   comparators=comparators)
-        st.altair_chart(a11y.described(chart, sentence), width="stretch", alt=sentence)
+        spec = _trend_spec(indicator.id, ui.store_version(), ui.file_key(config.CATALOGUE_PATH),
+                           choice.primary_code or "", tuple(comparators.items()), headline, indicator, target)
+        st.vega_lite_chart(a11y.described_spec(spec, sentence), width="stretch", alt=sentence)
         st.markdown(f"**Takeaway:** {md(sentence)}")
         primary_rows = headline[headline["area_code"] == choice.primary_code]
         if len(primary_rows):
@@ -138,12 +153,14 @@ def draw_indicator() -> None:
 
         table_tab, download_tab = st.tabs(["Table", "Download"])
         with table_tab:
-            table = downloads.table_view(rows, indicator, catalogue, primary_code=choice.primary_code)
+            table = _table_view(indicator.id, ui.store_version(), ui.file_key(config.CATALOGUE_PATH),
+                                choice.primary_code, rows, indicator, catalogue)
             st.dataframe(table, hide_index=True, width="stretch")
         with download_tab:
             st.download_button("Download CSV (with source, licence and period)",
-                               downloads.to_csv_bytes(downloads.download_frame(rows, indicator, catalogue,
-                                                                                primary_code=choice.primary_code)),
+                               # built when clicked; rows are already publishable (disclosure-controlled)
+                               lambda: downloads.to_csv_bytes(downloads.download_frame(
+                                   rows, indicator, catalogue, primary_code=choice.primary_code)),
                                file_name=f"{indicator.id}.csv", mime="text/csv", key="trends_download")
             st.caption("Each row names its period, publisher, licence and attribution."
                        + (f" Counts below {threshold} are suppressed." if controlled else ""))

@@ -7,6 +7,7 @@ presenter (`cohesion.present.plain`), so `shown()` gives it back as a reader see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -58,6 +59,7 @@ class DownloadCapture:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self.deferred: dict[str, Callable[[], object]] = {}
 
     def install(self, monkeypatch) -> DownloadCapture:
         from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -74,8 +76,24 @@ class DownloadCapture:
             return file_id
 
         monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
+
+        # A button given a callable (built on click) registers it here; data() runs it as a click would.
+        from streamlit.runtime.media_file_manager import MediaFileManager
+
+        original_deferred = MediaFileManager.add_deferred
+        deferred = self.deferred
+
+        def add_deferred(manager, data_callable, *args, **kwargs):
+            file_id = original_deferred(manager, data_callable, *args, **kwargs)
+            deferred[file_id] = data_callable
+            return file_id
+
+        monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
         return self
 
     def data(self, button) -> bytes:
-        file_id = str(button.proto.url).rsplit("/", 1)[-1].split(".", 1)[0]
-        return self.files[file_id]
+        """The bytes a click would download; a deferred button's callable is run, as a click runs it."""
+        if button.proto.deferred_file_id:
+            data = self.deferred[button.proto.deferred_file_id]()
+            return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        return self.files[str(button.proto.url).rsplit("/", 1)[-1].split(".", 1)[0]]

@@ -129,11 +129,11 @@ def test_full_or_read_only_disk_is_one_line_and_keeps_the_live_version(
     live = store.current_version()
     written: list[str] = []
 
-    def fail(self: pd.DataFrame, path: object, *_a: object, **_k: object) -> None:
+    def fail(frame: pd.DataFrame, path: object, *_a: object, **_k: object) -> None:
         written.append(str(path))
         raise OSError(code, os.strerror(code), str(path))
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", fail)
+    monkeypatch.setattr(store, "write_parquet", fail)  # the store's one table writer
     status, out, err = run_cli("refresh", "--quiet")
     assert status == 3 and out == ""
     assert err.splitlines() == [

@@ -73,7 +73,7 @@ def test_failed_write_leaves_previous_version_live(isolated_data: Path, monkeypa
     def boom(*_a, **_k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
+    monkeypatch.setattr(store, "write_parquet", boom)  # the store's one table writer
     with pytest.raises(OSError):
         refresh(config.CATALOGUE_PATH, **QUIET)
     assert store.current_version() == live

@@ -84,6 +84,7 @@ def test_no_way_out_reveals_a_suppressed_count(police_store, downloads, monkeypa
     # Data & sources: "Download every figure"
     at = run_page("pages/data.py")
     (button,) = at.get("download_button")
+    assert button.proto.deferred_file_id, "the full CSV is built only when clicked (a callable)"
     every = pd.read_csv(io.BytesIO(downloads.data(button)), dtype={"period": str, "breakdown": str})
     assert_no_secret_in_table(every, catalogue, "Data & sources download")
 

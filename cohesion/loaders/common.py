@@ -12,6 +12,7 @@ the council's wellbeing survey export) gives it the interval by the same tested 
 
 from __future__ import annotations
 
+import codecs
 import io
 import math
 import re
@@ -61,14 +62,22 @@ def text_encoding(raw: bytes) -> str:
     return "utf-8-sig"
 
 
+_UTF8_SLICE = 16 * 1024 * 1024
+
+
 def require_utf8(path: Path, raw: bytes) -> None:
     """DataFileError at the row (line) of the first byte that is not UTF-8 text."""
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        row = raw[: exc.start].count(b"\n") + 1
-        raise DataFileError(path, f"byte 0x{raw[exc.start]:02x} is not UTF-8 text (the file looks saved as "
-                            "Windows-1252); expected UTF-8: save it again as 'CSV UTF-8'", row=row) from None
+    # Checked in slices: decoding a national-scale file whole would hold a second copy of it as text.
+    decoder, view = codecs.getincrementaldecoder("utf-8")(), memoryview(raw)
+    for start in range(0, max(len(raw), 1), _UTF8_SLICE):
+        pending = len(decoder.getstate()[0])  # bytes of a character cut by the slice before
+        try:
+            decoder.decode(view[start:start + _UTF8_SLICE], final=start + _UTF8_SLICE >= len(raw))
+        except UnicodeDecodeError as exc:
+            at = start - pending + exc.start
+            row = raw[:at].count(b"\n") + 1
+            raise DataFileError(path, f"byte 0x{raw[at]:02x} is not UTF-8 text (the file looks saved as "
+                                "Windows-1252); expected UTF-8: save it again as 'CSV UTF-8'", row=row) from None
 
 
 def require_not_empty(path: Path, raw: bytes) -> None:

@@ -47,7 +47,7 @@ def read_published_table(path: Path) -> pd.DataFrame:
     future = raw["period"].map({p: future_period_problem(p) for p in raw["period"].unique()})
     if future.notna().any():
         _first_bad(path, future.notna(), "period", str(future[future.notna()].iloc[0]))
-    values = pd.to_numeric(raw["value"].str.replace(",", "", regex=False), errors="coerce")
+    values = tidy.to_float(raw["value"].str.replace(",", "", regex=False))
     notes = raw["status_note"].str.strip() if "status_note" in raw else pd.Series("", index=raw.index)
     bad_value = values.isna() & (notes == "")
     if bad_value.any():
@@ -57,7 +57,7 @@ def read_published_table(path: Path) -> pd.DataFrame:
     for col in ("lower_ci", "upper_ci"):
         if col in raw:
             text = raw[col].str.strip()
-            bad = (text != "") & pd.to_numeric(text, errors="coerce").isna()
+            bad = (text != "") & tidy.to_float(text).isna()
             if bad.any():
                 _first_bad(path, bad, col, f"'{raw.at[int(bad.idxmax()), col]}' is not a number")
     return raw
@@ -73,7 +73,7 @@ def load_published_figures(path: Path) -> pd.DataFrame:
     raw = read_published_table(path)
     frame = raw.copy()
     text = frame["value"].str.replace(",", "", regex=False).str.strip()
-    frame["value"] = pd.to_numeric(text, errors="coerce")
+    frame["value"] = tidy.to_float(text)
     notes = frame["status_note"] if "status_note" in frame else pd.Series("", index=frame.index)
     # A non-numeric cell keeps the publisher's marker as its reason (see tidy.MISSING_MARKERS).
     unexplained = frame["value"].isna() & (notes.str.strip() == "")
