@@ -136,7 +136,9 @@ def indicator_rows_html(lines: list[IndicatorLine]) -> str:
     One row each (word + symbol + colour for the status), so a whole priority reads at a glance;
     the full cards with reasons and sources come after. Every dynamic value is escaped.
     """
-    head = ('<table class="ind-rows"><thead><tr><th scope="col">Indicator</th><th scope="col">Figure</th>'
+    # tabindex: the rows sit in a fixed-height scrolling frame, which keyboard users can only
+    # scroll if something inside it takes focus (WCAG 2.1.1; axe scrollable-region-focusable).
+    head = ('<table class="ind-rows" tabindex="0" aria-label="Indicators of this priority"><thead><tr><th scope="col">Indicator</th><th scope="col">Figure</th>'
             '<th scope="col">Period</th><th scope="col">Status</th></tr></thead><tbody>')
     rows = "".join(
         f'<tr class="ind-row"><td>{escape(line.title)}</td><td class="fig">{escape(line.value_text)}</td>'
