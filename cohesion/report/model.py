@@ -30,7 +30,7 @@ from cohesion.report.layout import ALL_STYLES
 from cohesion.store import Manifest
 from cohesion.style import STATUS_STYLES
 
-AUTHOR = "One Stoke Delivery Group dashboard"
+AUTHOR = "Community cohesion indicator dashboard"  # the place is in the title and subject
 MIN_CHART_PERIODS = 2  # a chart of one point says nothing the table does not; the table has it
 
 
