@@ -67,11 +67,7 @@ def running_app(data: Path, *, port: int | None = None, args: tuple[str, ...] = 
     try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 def copy_of_data(folder: Path) -> Path:
@@ -147,3 +143,12 @@ def wait_until_settled(page: object, timeout_ms: int = 60000) -> None:
     """Wait until Streamlit has finished rendering the page and it has stopped changing."""
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)  # type: ignore[attr-defined]
     page.wait_for_function(_SETTLED_JS, arg=QUIET_MS, timeout=timeout_ms, polling=100)  # type: ignore[attr-defined]
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """End a server the tests started: politely, then firmly after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

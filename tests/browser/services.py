@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import stop_process
+
 NGINX = "/usr/sbin/nginx"
 
 
@@ -141,9 +143,5 @@ def nginx_proxy(port: int, backends: list[str]) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
         shutil.rmtree(folder, ignore_errors=True)
