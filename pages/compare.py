@@ -87,7 +87,7 @@ if not info.single_tier and result.place_value is None:
             "authorities only, so it is shown for context.")
 chart_col, table_col = st.columns([3, 2])
 with chart_col:
-    st.vega_lite_chart(spec=a11y.described_spec(chart, result.sentence), width="stretch", alt=result.sentence)
+    st.vega_lite_chart(spec=a11y.described_spec(chart, result.sentence), width="stretch")
     st.caption(md(f"Source: {catalogue.source(result.indicator.source).publisher}, "
                   f"{catalogue.source(result.indicator.source).title}; period {result.period}. "
                   f"{catalogue.source(result.indicator.source).attribution}"))

@@ -75,7 +75,7 @@ st.badge(f"{badge.symbol} {badge.label if shown_status != 'Grey' else 'Not judge
 st.markdown(md(reading.sentence))
 st.altair_chart(a11y.described(charts.control_chart(result, threshold=threshold,
                                      title=f"{tension.crime_type(indicator)} in {name}: per month, with the expected range"),
-                               spc.summary_sentence(result, name)), width="stretch", alt=spc.summary_sentence(result, name))
+                               spc.summary_sentence(result, name)), width="stretch")
 st.caption(md(spc.summary_sentence(result, name)))
 baseline = (f"{len(result.baseline_periods)} months from {spc.period_label(result.baseline_periods[0])}"
             if result.baseline_periods else "none")

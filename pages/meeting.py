@@ -124,7 +124,7 @@ with right:
                 "so there is nothing to chart.")
     else:
         text = a11y.indicator_chart_text(catalogue, observations, chosen)  # for screen readers
-        st.vega_lite_chart(a11y.described_spec(present.projector_spec(spec), text), width="stretch", alt=text)
+        st.vega_lite_chart(a11y.described_spec(present.projector_spec(spec), text), width="stretch")
 
 # --- Below the fold: the priority in words, each indicator in full ------------------------------
 st.header("Indicators in full")

@@ -139,7 +139,7 @@ def draw_indicator() -> None:
                                            area_label=choice.primary_name or catalogue.place.name)
         spec = _trend_spec(indicator.id, ui.store_version(), ui.file_key(config.CATALOGUE_PATH),
                            choice.primary_code or "", tuple(comparators.items()), headline, indicator, target)
-        st.vega_lite_chart(a11y.described_spec(spec, sentence), width="stretch", alt=sentence)
+        st.vega_lite_chart(a11y.described_spec(spec, sentence), width="stretch")
         st.markdown(f"**Takeaway:** {md(sentence)}")
         primary_rows = headline[headline["area_code"] == choice.primary_code]
         if len(primary_rows):
@@ -233,7 +233,7 @@ def draw_early_warning() -> None:
         summary_text = spc.summary_sentence(result, name)
         st.altair_chart(a11y.described(charts.control_chart(result, threshold=threshold,
                                              title=f"{name}: reports per month, with the expected range"),
-                                             summary_text), width="stretch", alt=summary_text)
+                                             summary_text), width="stretch")
         st.markdown(f"**Takeaway:** {md(summary_text)}")
         for flag in reversed(result.flags):
             # Direction in a symbol and words (higher or lower than expected), never colour alone.
