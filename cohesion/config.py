@@ -8,6 +8,7 @@ arbitrary files on the server.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -33,6 +34,18 @@ class UnsafePathError(ValueError):
     """A configured path points outside the folders the dashboard may read."""
 
 
+def _resolved(path: str) -> Path:
+    # Folder paths are resolved on every page run (store version, data folder); each resolve is a
+    # system call per path part, a measurable share of a warm visit. Keyed on the path as given
+    # (and the working folder for a relative one), so a changed setting is resolved afresh.
+    return _resolved_in(path, "" if os.path.isabs(path) else os.getcwd())
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_in(path: str, cwd: str) -> Path:
+    return Path(cwd, path).resolve()
+
+
 def data_dir() -> Path:
     """The place's data folder (council files, manual statuses, processed store).
 
@@ -40,29 +53,29 @@ def data_dir() -> Path:
     councils never share a store); else the project's `data/`.
     """
     if os.environ.get(ENV_DATA_DIR):
-        return Path(os.environ[ENV_DATA_DIR]).resolve()
-    if Path(CATALOGUE_PATH).resolve() != DEFAULT_CATALOGUE.resolve():
-        return Path(CATALOGUE_PATH).resolve().parent
-    return DATA_DIR.resolve()
+        return _resolved(os.environ[ENV_DATA_DIR])
+    if _resolved(str(CATALOGUE_PATH)) != _resolved(str(DEFAULT_CATALOGUE)):
+        return _resolved(str(CATALOGUE_PATH)).parent
+    return _resolved(str(DATA_DIR))
 
 
 def shipped_dir() -> Path:
     """The project's shipped tables (typed-in figures, national tables): read-only, same for every place."""
-    return DATA_DIR.resolve()
+    return _resolved(str(DATA_DIR))
 
 
 def national_dir() -> Path:
     """The shipped national tables in the project's tidy form, with PROVENANCE.csv."""
-    return NATIONAL_DIR.resolve()
+    return _resolved(str(NATIONAL_DIR))
 
 
 def geo_dir() -> Path:
     """The git-ignored cache of fetched or imported geography files (the place's own, like data_dir)."""
     if os.environ.get(ENV_GEO_DIR):
-        return Path(os.environ[ENV_GEO_DIR]).resolve()
-    if Path(CATALOGUE_PATH).resolve() != DEFAULT_CATALOGUE.resolve():
-        return Path(CATALOGUE_PATH).resolve().parent / "geo"
-    return GEO_DIR.resolve()
+        return _resolved(os.environ[ENV_GEO_DIR])
+    if _resolved(str(CATALOGUE_PATH)) != _resolved(str(DEFAULT_CATALOGUE)):
+        return _resolved(str(CATALOGUE_PATH)).parent / "geo"
+    return _resolved(str(GEO_DIR))
 
 
 def reference_dir() -> Path | None:

@@ -23,15 +23,15 @@ precomputation can be keyed on (store version, catalogue digest) without changin
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
-import weakref
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cohesion import config, store
+from cohesion import config, memo, store
 from cohesion.catalogue.models import Catalogue, Source, is_count_unit
 
 __all__ = [
@@ -44,9 +44,27 @@ __all__ = [
 # ---------------------------------------------------------------------------- the store
 
 
+_POINTERS: dict[str, tuple[tuple[int, int, int], str | None]] = {}
+
+
 def store_version(root: Path | None = None) -> str | None:
-    """The live store version id (None before the first refresh)."""
-    return store.current_version(root)
+    """The live store version id (None before the first refresh).
+
+    Pages ask several times per visit; the pointer file is read again only when it changes
+    (a refresh replaces it with a new file, so its inode and modification time change).
+    """
+    pointer = (root or config.store_dir()) / "CURRENT"
+    try:
+        info = os.stat(pointer)
+    except FileNotFoundError:
+        return None
+    stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+    known = _POINTERS.get(str(pointer))
+    if known is not None and known[0] == stamp:
+        return known[1]
+    version = store.current_version(root)
+    _POINTERS[str(pointer)] = (stamp, version)
+    return version
 
 
 def load(version: str | None = None, root: Path | None = None) -> pd.DataFrame:
@@ -216,25 +234,16 @@ def _headline(rows: pd.DataFrame) -> pd.DataFrame:
 # national scale) made warm reruns grow with the store. The index is built once per table
 # (the cached table of a store version), by identity, and dropped with the table; the public
 # functions below return the same frames as a scan would, so callers do not change.
-_INDEX_MIN_ROWS = 20_000  # below this a scan is as fast as the lookup
-_INDEXES: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
-_INDEX_LOCK = threading.Lock()
+_INDEX_MIN_ROWS = 1_000  # below this a scan is as fast as the lookup and its memo
 
 
 def _index_of(observations: pd.DataFrame) -> dict[str, Any] | None:
     """{"positions": indicator id -> row positions, "rows": {}, "series": {}} for a large table."""
     if len(observations) < _INDEX_MIN_ROWS:
         return None
-    key = id(observations)
-    with _INDEX_LOCK:
-        found = _INDEXES.get(key)
-        if found is not None and found[0]() is observations:
-            return found[1]
-    positions = observations.groupby("indicator_id", sort=False, observed=True).indices
-    index: dict[str, Any] = {"positions": positions, "rows": {}, "series": {}}
-    with _INDEX_LOCK:
-        _INDEXES[key] = (weakref.ref(observations, lambda _ref, k=key: _INDEXES.pop(k, None)), index)
-    return index
+    return memo.once(observations, "index", lambda: {
+        "positions": observations.groupby("indicator_id", sort=False, observed=True).indices,
+        "rows": {}, "series": {}})
 
 
 def indicator_rows(observations: pd.DataFrame, indicator_id: str, *, headline_only: bool = False) -> pd.DataFrame:
@@ -346,8 +355,15 @@ def figure_source(catalogue: Catalogue, row: Any, indicator: Any = None) -> Sour
 def default_series_indicator(catalogue: Catalogue, observations: pd.DataFrame) -> str | None:
     """The indicator a page opens on when none is chosen: one whose place series has figures for more
     than one period (so a chart shows a change), headline measures first, in catalogue order; None if
-    no indicator has a series yet.
+    no indicator has a series yet. Worked out once per table and catalogue content.
     """
+    key = ("default_series", tuple(place_codes(catalogue)),
+           tuple((i.id, i.headline) for i in catalogue.indicators))
+    # Pages switch in and out of a session, so this is worked out once per table, not per visit.
+    return memo.once(observations, key, lambda: _default_series_indicator(catalogue, observations))
+
+
+def _default_series_indicator(catalogue: Catalogue, observations: pd.DataFrame) -> str | None:
     groups = narrow(catalogue, observations)
     empty = observations.iloc[0:0]
     with_series = []

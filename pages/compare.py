@@ -51,7 +51,7 @@ def _comparison(version: str | None, key: tuple, indicator_id: str, group: str) 
     result = compare.compare(catalogue, observations, indicator_id, group)
     table = compare.download_table(result, catalogue)
     # The spec is built and validated once here; a rerun only sends the cached dict.
-    spec = compare.chart(result, place.name).to_dict()
+    spec = ui.ready_spec(a11y.described_spec(compare.chart(result, place.name).to_dict(), result.sentence))
     return result, spec, compare.screen_table(table, result.indicator.unit), to_csv_bytes(table)
 
 
@@ -87,7 +87,7 @@ if not info.single_tier and result.place_value is None:
             "authorities only, so it is shown for context.")
 chart_col, table_col = st.columns([3, 2])
 with chart_col:
-    st.vega_lite_chart(spec=a11y.described_spec(chart, result.sentence), width="stretch")
+    st.vega_lite_chart(spec=chart, width="stretch")
     st.caption(md(f"Source: {catalogue.source(result.indicator.source).publisher}, "
                   f"{catalogue.source(result.indicator.source).title}; period {result.period}. "
                   f"{catalogue.source(result.indicator.source).attribution}"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cohesion import config, ui
+from cohesion import config, memo, ui
 from cohesion.loaders.errors import DataFileError
 from cohesion.loaders.published import citations
 from cohesion.present import plain
@@ -40,7 +40,8 @@ if manifest is None:
     st.warning("The data store has not been built yet. Run `python -m cohesion refresh`.")
 else:
     st.markdown(f"**Data store version** `{manifest.version}`, refreshed {manifest.created} (UTC). "
-                f"**{len(observations):,} figures** for {observations['indicator_id'].nunique()} of "
+                f"**{len(observations):,} figures** for "
+                f"{memo.once(observations, 'indicators', lambda: observations['indicator_id'].nunique())} of "
                 f"{len(catalogue.indicators)} indicators.")
 
 for source_id, status_word, source_problems in load_problems(manifest):
@@ -64,7 +65,8 @@ st.dataframe(_sources_table(ui.store_version(), ui.file_key(config.CATALOGUE_PAT
              column_config={"address": st.column_config.LinkColumn("address")})
 
 st.header("Indicators in the catalogue")
-st.dataframe(indicator_table(catalogue), hide_index=True, width="stretch")
+st.dataframe(memo.once(catalogue, "indicator_table", lambda: indicator_table(catalogue)), hide_index=True,
+             width="stretch")
 
 st.header("Figures typed in from publications")
 st.caption("Each figure cites its publisher, publication, table or section, vintage and licence.")

@@ -26,7 +26,7 @@ TILES_PER_ROW = 3  # three readable tiles across a projector at 1600 px
 
 # Per (indicator, store version, catalogue), not per rerun: converting six charts to their
 # Vega-Lite specs was most of a warm rerun.
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _sparkline_spec(indicator_id: str, version: str | None, catalogue_key: tuple, unit: str, title: str,
                     _points) -> dict | None:
     chart = view.sparkline_chart(_points, unit)
@@ -34,7 +34,7 @@ def _sparkline_spec(indicator_id: str, version: str | None, catalogue_key: tuple
         return None
     text = a11y.series_text(title, a11y.frame_pairs(_points, "period", "value",
                                                     lambda v: present.format_value(v, unit)))
-    return a11y.described(chart, text).to_dict()
+    return ui.ready_spec(a11y.described(chart, text).to_dict())
 
 
 def _board_pack_section() -> None:

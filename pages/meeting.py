@@ -25,9 +25,13 @@ ui.through_entry_point()
 
 # Per (indicator, store version, catalogue), not per rerun: building and converting the chart
 # is most of a warm rerun's work.
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _chart_spec(indicator_id: str, version: str | None, catalogue_key: tuple, height: int, _catalogue, _observations):
-    return meeting_chart_spec(_catalogue, _observations, indicator_id, height=height)
+    spec = meeting_chart_spec(_catalogue, _observations, indicator_id, height=height)
+    if spec is None:
+        return None
+    text = a11y.indicator_chart_text(_catalogue, _observations, indicator_id)  # for screen readers
+    return ui.ready_spec(a11y.described_spec(present.projector_spec(spec), text))
 
 
 catalogue = ui.require_catalogue()
@@ -123,8 +127,7 @@ with right:
         st.info(f"{plain(titles[chosen])}: no published figures for {plain(catalogue.place.name)} yet, "
                 "so there is nothing to chart.")
     else:
-        text = a11y.indicator_chart_text(catalogue, observations, chosen)  # for screen readers
-        st.vega_lite_chart(a11y.described_spec(present.projector_spec(spec), text), width="stretch")
+        st.vega_lite_chart(spec, width="stretch")  # described for screen readers (_chart_spec)
 
 # --- Below the fold: the priority in words, each indicator in full ------------------------------
 st.header("Indicators in full")

@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from cohesion import present, query, ui
+from cohesion import memo, present, query, ui
 from cohesion.status import view
 from cohesion.status.rollup import combine, rule_share, rule_text
 
@@ -118,6 +118,5 @@ st.header("Priorities by cohesion dimension")
 st.caption(view.md_escape(
     "Each cell: status, and how many of its indicators are assessed. Blank: no indicators in that cell. Columns: "
     + "; ".join(f"{d.id.replace('_', ' ').capitalize()} = {d.title}" for d in catalogue.dimensions) + "."))
-grid = view.grid_table(bundle.grid)
-st.dataframe(grid.style.map(view.grid_cell_css), width="stretch",
-             height=38 + 35 * len(grid))
+# Built once per status bundle (the styled dataframe it replaced re-ran its styler on every visit).
+st.html(memo.once(bundle, "grid_html", lambda: view.grid_html(view.grid_table(bundle.grid))))

@@ -6,6 +6,7 @@ Thin page: widgets, then `cohesion.trends` functions, then drawing. Deep links s
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -13,8 +14,8 @@ import streamlit as st
 
 from cohesion import accessibility as a11y
 from cohesion import config, query, ui
-from cohesion.present import count_noun, format_value, plain, status_text
-from cohesion.trends import charts, downloads, hatecrime, spc, stats, takeaway
+from cohesion.present import plain, status_text
+from cohesion.trends import charts, downloads, hatecrime, spc, view
 
 ui.through_entry_point()
 
@@ -41,19 +42,42 @@ def _monthly(version: str | None, _catalogue) -> pd.DataFrame:
     return hatecrime.monthly_rows(rows[~rows["indicator_id"].isin(own_page)])
 
 
-# Per (indicator, store version, catalogue, options), not per rerun: building the chart and
-# converting it to its Vega-Lite spec took 70-170 ms; the table view grows with the areas loaded.
-@st.cache_data(max_entries=64, show_spinner=False)
-def _trend_spec(indicator_id: str, version: str | None, catalogue_key: tuple, primary_code: str,
-                comparators: tuple[tuple[str, str], ...], _headline: pd.DataFrame, _indicator, _target) -> dict:
-    return charts.trend_chart(_headline, _indicator, primary_code=primary_code, target=_target,
-                              comparators=dict(comparators)).to_dict()
+# Per (indicator, store version, catalogue, options), not per rerun: what the page draws is worked
+# out once (cohesion.trends.view); a warm rerun only draws. Resource caches: the same objects are
+# handed back (no copy per rerun), and nothing here mutates them.
+def _key(indicator_id: str) -> tuple:
+    return indicator_id, ui.store_version(), ui.file_key(config.CATALOGUE_PATH)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _table_view(indicator_id: str, version: str | None, catalogue_key: tuple, primary_code: str | None,
-                _rows: pd.DataFrame, _indicator, _catalogue) -> pd.DataFrame:
-    return downloads.table_view(_rows, _indicator, _catalogue, primary_code=primary_code)
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _rows_and_choice(key: tuple) -> tuple[pd.DataFrame, charts.SeriesChoice]:
+    # Publishable rows (small counts already hidden by the read layer) for everything drawn.
+    rows = hatecrime.with_month_ends(query.indicator_rows(ui.observations(), key[0]))
+    return rows, charts.choose_series(ui.require_catalogue(), rows)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _indicator_view(key: tuple, extra: tuple[tuple[str, str], ...]) -> view.IndicatorView:
+    catalogue = ui.require_catalogue()
+    rows, choice = _rows_and_choice(key)
+    shown = view.indicator_view(rows, catalogue.indicator(key[0]), catalogue, choice,
+                                {**choice.comparators, **dict(extra)},
+                                area_label=choice.primary_name or catalogue.place.name)
+    return dataclasses.replace(shown, spec=ui.ready_spec(shown.spec))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _breakdown_view(key: tuple, group: str) -> view.BreakdownView:
+    rows, choice = _rows_and_choice(key)
+    parts = view.breakdown_view(rows, ui.require_catalogue().indicator(key[0]), choice.primary_code, group)
+    return dataclasses.replace(parts, spec=ui.ready_spec(parts.spec))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _yearly_view(key: tuple, threshold: int) -> view.YearlyView:
+    _rows, choice = _rows_and_choice(key)
+    return view.yearly_view(query.indicator_rows(ui.raw_observations(), key[0]),
+                            ui.require_catalogue().indicator(key[0]), choice.primary_code, threshold)
 
 
 def _status_line(indicator, catalogue) -> None:
@@ -111,8 +135,8 @@ _status_line(indicator, catalogue)
 
 def draw_indicator() -> None:
     """The chart, takeaway, table, download, breakdowns and yearly counts of the chosen indicator."""
-    # Publishable rows (small counts already hidden by the read layer) for everything drawn.
-    rows = hatecrime.with_month_ends(query.indicator_rows(observations, indicator.id))
+    key = _key(indicator.id)
+    rows, choice = _rows_and_choice(key)
 
     if rows.empty:
         if indicator.unit == "assessment":
@@ -124,79 +148,54 @@ def draw_indicator() -> None:
             st.info(f"No figures for this indicator are loaded yet.{where}")
             if source and source.notes:
                 st.caption(md(source.notes))
-    else:
-        choice = charts.choose_series(catalogue, rows)
-        headline = rows[rows["breakdown"] == ""]
-        extra = {}
-        if choice.other_areas:
-            picked = st.multiselect("Also show", list(choice.other_areas), format_func=lambda c: choice.other_areas[c],
-                                    key=f"trends_extra_{indicator.id}")
-            extra = {c: choice.other_areas[c] for c in picked}
-        comparators = {**choice.comparators, **extra}
-        target = indicator.target if indicator.target.value is not None else None
-        sentence = takeaway.trend_takeaway(headline, indicator, primary_code=choice.primary_code,
-                                           comparators=comparators, target=target,
-                                           area_label=choice.primary_name or catalogue.place.name)
-        spec = _trend_spec(indicator.id, ui.store_version(), ui.file_key(config.CATALOGUE_PATH),
-                           choice.primary_code or "", tuple(comparators.items()), headline, indicator, target)
-        st.vega_lite_chart(a11y.described_spec(spec, sentence), width="stretch")
-        st.markdown(f"**Takeaway:** {md(sentence)}")
-        primary_rows = headline[headline["area_code"] == choice.primary_code]
-        if len(primary_rows):
-            st.caption("Recent trend: " + md(stats.recent_trend(primary_rows, unit=indicator.unit).sentence))
-        for row in primary_rows[primary_rows["value"].isna()].itertuples():
-            st.caption(f"{md(row.period)}: no figure ({md(row.status_note or 'no reason given')}).")
-        for row in headline[headline["series_break"] != ""].drop_duplicates("series_break").itertuples():
-            st.caption(f"Series break from {md(row.period)} ({md(row.area_name)}): {md(row.series_break)}")
-        for caveat in indicator.caveats:
-            st.caption(f"Caveat: {md(caveat)}")
+        return
+    extra: dict[str, str] = {}
+    if choice.other_areas:
+        picked = st.multiselect("Also show", list(choice.other_areas), format_func=lambda c: choice.other_areas[c],
+                                key=f"trends_extra_{indicator.id}")
+        extra = {c: choice.other_areas[c] for c in picked}
+    shown = _indicator_view(key, tuple(extra.items()))
+    st.vega_lite_chart(shown.spec, width="stretch")
+    st.markdown(f"**Takeaway:** {md(shown.sentence)}")
+    if shown.recent_trend:
+        st.caption("Recent trend: " + md(shown.recent_trend))
+    for period, reason in shown.gaps:
+        st.caption(f"{md(period)}: no figure ({md(reason)}).")
+    for period, area, note in shown.series_breaks:
+        st.caption(f"Series break from {md(period)} ({md(area)}): {md(note)}")
+    for caveat in indicator.caveats:
+        st.caption(f"Caveat: {md(caveat)}")
 
-        table_tab, download_tab = st.tabs(["Table", "Download"])
-        with table_tab:
-            table = _table_view(indicator.id, ui.store_version(), ui.file_key(config.CATALOGUE_PATH),
-                                choice.primary_code, rows, indicator, catalogue)
-            st.dataframe(table, hide_index=True, width="stretch")
-        with download_tab:
-            st.download_button("Download CSV (with source, licence and period)",
-                               # built when clicked; rows are already publishable (disclosure-controlled)
-                               lambda: downloads.to_csv_bytes(downloads.download_frame(
-                                   rows, indicator, catalogue, primary_code=choice.primary_code)),
-                               file_name=f"{indicator.id}.csv", mime="text/csv", key="trends_download")
-            st.caption("Each row names its period, publisher, licence and attribution."
-                       + (f" Counts below {threshold} are suppressed." if controlled else ""))
+    table_tab, download_tab = st.tabs(["Table", "Download"])
+    with table_tab:
+        st.dataframe(shown.table, hide_index=True, width="stretch")
+    with download_tab:
+        st.download_button("Download CSV (with source, licence and period)",
+                           # built when clicked; rows are already publishable (disclosure-controlled)
+                           lambda: downloads.to_csv_bytes(downloads.download_frame(
+                               rows, indicator, catalogue, primary_code=choice.primary_code)),
+                           file_name=f"{indicator.id}.csv", mime="text/csv", key="trends_download")
+        st.caption("Each row names its period, publisher, licence and attribution."
+                   + (f" Counts below {threshold} are suppressed." if controlled else ""))
 
-        # ------------------------------------------------------------ breakdowns
-        if choice.breakdown_groups:
-            st.subheader("Breakdowns")
-            group = st.selectbox("Break down by", choice.breakdown_groups, key=f"trends_group_{indicator.id}") \
-                if len(choice.breakdown_groups) > 1 else choice.breakdown_groups[0]
-            parts = rows[(rows["area_code"] == choice.primary_code)
-                         & rows["breakdown"].str.startswith(group + "=")]
-            # Each chart named in words for screen readers: every group's (latest) figure.
-            latest = parts.sort_values("period_end").groupby("breakdown", sort=False).tail(1)
-            described = a11y.groups_text(f"{indicator.title} by {group}", [
-                (f"{b.split('=', 1)[-1]} ({p})", format_value(v, indicator.unit))
-                for b, p, v in zip(latest["breakdown"], latest["period"], latest["value"], strict=True)])
-            if parts["period"].nunique() == 1:
-                st.altair_chart(a11y.described(charts.breakdown_bars(parts, indicator), described), width="stretch")
-            else:
-                st.altair_chart(a11y.described(charts.small_multiples(parts, indicator), described), width="content")
-            st.markdown(f"**Takeaway:** {md(takeaway.small_multiples_takeaway(parts, indicator))}")
+    # ---------------------------------------------------------------- breakdowns
+    if choice.breakdown_groups:
+        st.subheader("Breakdowns")
+        group = st.selectbox("Break down by", choice.breakdown_groups, key=f"trends_group_{indicator.id}") \
+            if len(choice.breakdown_groups) > 1 else choice.breakdown_groups[0]
+        parts = _breakdown_view(key, group)
+        st.vega_lite_chart(parts.spec, width="stretch" if parts.one_period else "content")
+        st.markdown(f"**Takeaway:** {md(parts.sentence)}")
 
-        # ------------------------------------------------------------ hate crime measure
-        if controlled:
-            st.subheader("Reports per year and change on the previous year")
-            # Yearly totals are sums of months, so they start from the rows as loaded; annual_summary
-            # then hides small totals and totals that would reveal hidden months by subtraction.
-            raw = hatecrime.with_month_ends(query.indicator_rows(ui.raw_observations(), indicator.id))
-            summary = hatecrime.annual_summary(hatecrime.local_rows(raw, choice.primary_code), threshold)
-            if summary.empty:
-                st.info("No yearly totals can be worked out from the loaded figures yet.")
-                return
-            headline_summary = summary[(summary["breakdown"] == "") & (summary["area_code"] == choice.primary_code)]
-            # The indicator's own noun: racially or religiously aggravated offences are not "hate crimes".
-            st.markdown(md(hatecrime.change_sentence(headline_summary, noun=count_noun(indicator))))
-            st.dataframe(hatecrime.summary_table(summary, choice.primary_code), hide_index=True, width="stretch")
+    # ---------------------------------------------------------------- hate crime measure
+    if controlled:
+        st.subheader("Reports per year and change on the previous year")
+        yearly = _yearly_view(key, threshold)
+        if yearly.empty:
+            st.info("No yearly totals can be worked out from the loaded figures yet.")
+            return
+        st.markdown(md(yearly.sentence))
+        st.dataframe(yearly.table, hide_index=True, width="stretch")
 
 
 def draw_early_warning() -> None:

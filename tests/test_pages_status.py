@@ -56,7 +56,12 @@ def test_priorities_lists_all_ten_with_status_and_coverage(isolated_data):
         assert any(t.startswith(f"**{p.number}. ") for t in shown), p.title
     coverage = [t for t in shown if " assessed" in t and "status-badge" in t]
     assert len(coverage) >= 10 and all(any(w in t for w in WORDS) for t in coverage)
-    assert len(at.dataframe) == 1  # the priority x dimension grid
+    # The priority x dimension grid: a table with a row per priority and a column per dimension,
+    # each filled cell in words and symbol (never colour alone).
+    grid = next(str(h.proto.body) for h in at.get("html") if "priority-grid" in str(h.proto.body))
+    assert grid.count('<th scope="row">') == 10
+    assert grid.count('<th scope="col">') == 1 + len(catalogue.dimensions)
+    assert any(f"{word} · " in grid for word in WORDS)
 
 
 def test_priority_deep_link_opens_that_priority_in_place(isolated_data):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cohesion import config
+from cohesion import config, memo
 
 SINGLE_TIER_TYPES = {"UA", "MD", "LBO", "CC"}  # unitary, metropolitan, London borough, City of London
 LONDON_REGION = "E12000007"
@@ -112,6 +112,14 @@ def find_place(query: str, folder: Path | None = None) -> PlaceInfo:
     """The council with this GSS code or name; PlaceNotFound (with the closest names) otherwise."""
     places, neighbours = tables(folder)
     text = str(query).strip()
+    # Found once per loaded lookup table (pages ask on every visit); a miss is worked out each time.
+    found = memo.memo_of(places)
+    if ("find_place", text) not in found:
+        found["find_place", text] = _find_place(text, places, neighbours)
+    return found["find_place", text]
+
+
+def _find_place(text: str, places: pd.DataFrame, neighbours: pd.DataFrame) -> PlaceInfo:
     by_code = places[places["code"].str.upper() == text.upper()]
     if not by_code.empty:
         return _info(by_code.iloc[0], neighbours)

@@ -269,6 +269,30 @@ def grid_table(grid: pd.DataFrame) -> pd.DataFrame:
     return table.loc[order, columns].rename_axis(index="Priority", columns=None)
 
 
+GRID_CSS = ("<style>.priority-grid{border-collapse:collapse;width:100%;font-size:0.95rem}"
+            ".priority-grid th,.priority-grid td{border:1px solid #b1b4b6;padding:0.3rem 0.5rem;text-align:left}"
+            ".priority-grid thead th{background:#f3f2f1}.priority-grid tbody th{font-weight:400}</style>")
+
+
+def grid_html(table: pd.DataFrame) -> str:
+    """The grid from `grid_table` as an HTML table: each cell's symbol and words on its status colour,
+    row and column headers marked for screen readers. Built once per status bundle by the page; a
+    styled dataframe re-ran its styler on every visit."""
+    from cohesion.present import html_text
+
+    if table.empty:
+        return ""
+    head = "".join(f'<th scope="col">{html_text(c)}</th>' for c in table.columns)
+    body = []
+    for name, cells in table.iterrows():
+        texts = [v if isinstance(v, str) else "" for v in cells]
+        tds = "".join(f'<td style="{grid_cell_css(t)}">{html_text(t)}</td>' if t else "<td></td>" for t in texts)
+        body.append(f'<tr><th scope="row">{html_text(name)}</th>{tds}</tr>')
+    return (f'{GRID_CSS}<div style="overflow-x:auto"><table class="priority-grid"><thead><tr>'
+            f'<th scope="col">{html_text(table.index.name or "")}</th>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
 def grid_cell_css(text: str) -> str:
     """CSS for one grid cell from its text (status colour + white text), for a pandas Styler."""
     if not text:
