@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -58,6 +58,17 @@ def ready_spec(spec: dict | None) -> dict | None:
                 else dataframe_util.convert_anything_to_arrow_bytes(rows)
                 for name, rows in spec["datasets"].items()}
     return {**spec, "datasets": datasets}
+
+
+def ready_table(frame: pd.DataFrame) -> Any:
+    """A table for `st.dataframe` already in Arrow form, for tables that are cached.
+
+    `st.dataframe` converts a pandas frame to Arrow on every call (its type fixes included); given
+    the Arrow table made by the same Streamlit function, it only serialises it. Shows the same.
+    """
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_pandas_df_to_arrow_table(frame)
 
 
 def file_key(path: Path) -> tuple[str, int, int]:

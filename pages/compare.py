@@ -52,7 +52,7 @@ def _comparison(version: str | None, key: tuple, indicator_id: str, group: str) 
     table = compare.download_table(result, catalogue)
     # The spec is built and validated once here; a rerun only sends the cached dict.
     spec = ui.ready_spec(a11y.described_spec(compare.chart(result, place.name).to_dict(), result.sentence))
-    return result, spec, compare.screen_table(table, result.indicator.unit), to_csv_bytes(table)
+    return result, spec, ui.ready_table(compare.screen_table(table, result.indicator.unit)), to_csv_bytes(table)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -94,7 +94,7 @@ with chart_col:
 with table_col:
     number = "%.1f" if result.indicator.unit == "%" else "%.2f"
     st.dataframe(table, hide_index=True, height=380, width="stretch", column_config={
-        col: st.column_config.NumberColumn(col, format=number) for col in table.columns[2:5]})
+        col: st.column_config.NumberColumn(col, format=number) for col in table.column_names[2:5]})
     st.download_button("Download this table (CSV)", csv, file_name=f"compare-{indicator_id}-{group}.csv",
                        mime="text/csv", icon=":material/download:")
 context = _context(place.code, place.name)

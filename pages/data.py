@@ -16,12 +16,14 @@ CITATIONS_SHOWN = 2_000  # more rows than anyone reads on screen; the file itsel
 # Per store version and file (not per rerun): at national scale these take a second or more.
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _sources_table(version: str | None, catalogue_key: tuple, _catalogue, _manifest, _observations):
-    return sources_table(_catalogue, _manifest, _observations)
+    return ui.ready_table(sources_table(_catalogue, _manifest, _observations))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _citations(key: tuple):
-    return citations(config.resolve_data_path("data:published_figures.csv"))
+def _citations(key: tuple) -> tuple[int, object]:
+    """(rows in the file, the first CITATIONS_SHOWN of them ready to draw)."""
+    typed_in = citations(config.resolve_data_path("data:published_figures.csv"))
+    return len(typed_in), ui.ready_table(typed_in.head(CITATIONS_SHOWN))
 
 st.title("Data & sources")
 st.caption("Where every figure comes from, how fresh it is, and what the last refresh could not load.")
@@ -65,16 +67,16 @@ st.dataframe(_sources_table(ui.store_version(), ui.file_key(config.CATALOGUE_PAT
              column_config={"address": st.column_config.LinkColumn("address")})
 
 st.header("Indicators in the catalogue")
-st.dataframe(memo.once(catalogue, "indicator_table", lambda: indicator_table(catalogue)), hide_index=True,
-             width="stretch")
+st.dataframe(memo.once(catalogue, "indicator_table", lambda: ui.ready_table(indicator_table(catalogue))),
+             hide_index=True, width="stretch")
 
 st.header("Figures typed in from publications")
 st.caption("Each figure cites its publisher, publication, table or section, vintage and licence.")
 try:
-    typed_in = _citations(ui.file_key(config.resolve_data_path("data:published_figures.csv")))
-    st.dataframe(typed_in.head(CITATIONS_SHOWN), hide_index=True, width="stretch")
-    if len(typed_in) > CITATIONS_SHOWN:
-        st.caption(f"The first {CITATIONS_SHOWN:,} of {len(typed_in):,} figures; all are in "
+    total, shown = _citations(ui.file_key(config.resolve_data_path("data:published_figures.csv")))
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if total > CITATIONS_SHOWN:
+        st.caption(f"The first {CITATIONS_SHOWN:,} of {total:,} figures; all are in "
                    "data/published_figures.csv and in the download below.")
 except (DataFileError, FileNotFoundError) as exc:
     st.error(f"The published-figures table could not be read: {plain(exc)}")

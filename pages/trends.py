@@ -63,7 +63,7 @@ def _indicator_view(key: tuple, extra: tuple[tuple[str, str], ...]) -> view.Indi
     shown = view.indicator_view(rows, catalogue.indicator(key[0]), catalogue, choice,
                                 {**choice.comparators, **dict(extra)},
                                 area_label=choice.primary_name or catalogue.place.name)
-    return dataclasses.replace(shown, spec=ui.ready_spec(shown.spec))
+    return dataclasses.replace(shown, spec=ui.ready_spec(shown.spec), table=ui.ready_table(shown.table))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -74,10 +74,11 @@ def _breakdown_view(key: tuple, group: str) -> view.BreakdownView:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _yearly_view(key: tuple, threshold: int) -> view.YearlyView:
+def _yearly_view(key: tuple, threshold: int) -> tuple[view.YearlyView, object]:
     _rows, choice = _rows_and_choice(key)
-    return view.yearly_view(query.indicator_rows(ui.raw_observations(), key[0]),
-                            ui.require_catalogue().indicator(key[0]), choice.primary_code, threshold)
+    yearly = view.yearly_view(query.indicator_rows(ui.raw_observations(), key[0]),
+                              ui.require_catalogue().indicator(key[0]), choice.primary_code, threshold)
+    return yearly, ui.ready_table(yearly.table)
 
 
 def _status_line(indicator, catalogue) -> None:
@@ -190,12 +191,12 @@ def draw_indicator() -> None:
     # ---------------------------------------------------------------- hate crime measure
     if controlled:
         st.subheader("Reports per year and change on the previous year")
-        yearly = _yearly_view(key, threshold)
+        yearly, table = _yearly_view(key, threshold)
         if yearly.empty:
             st.info("No yearly totals can be worked out from the loaded figures yet.")
             return
         st.markdown(md(yearly.sentence))
-        st.dataframe(yearly.table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 def draw_early_warning() -> None:

@@ -29,7 +29,7 @@ class IndicatorView:
     recent_trend: str | None  # Fingertips recent-trend sentence for the place's series
     gaps: tuple[tuple[str, str], ...]  # (period, reason) where the place has no figure
     series_breaks: tuple[tuple[str, str, str], ...]  # (period, area name, note)
-    table: pd.DataFrame
+    table: Any  # a DataFrame here; the page caches the Arrow form it draws (cohesion.ui.ready_table)
 
 
 @dataclass(frozen=True)
