@@ -182,6 +182,13 @@ def meeting() -> None:
         c2.date_input("Due", value=None)
         c3.text_input("Indicator")
         st.form_submit_button("Save to the action log")
+    # A chair's form (local use without sign-in is the chair), as the project draws it.
+    with st.expander("Set a Delivery Group status for an indicator (chairs)"), st.form("manual_status_form"):
+        st.selectbox("Indicator", [f"Indicator {i}" for i in range(5)])
+        st.radio("Status", ["Green", "Amber", "Red", "Grey"], horizontal=True)
+        st.text_area("Commentary")
+        st.text_input("Set by (person or role)")
+        st.form_submit_button("Save the status")
     st.divider()
     st.subheader("Mark meeting as held")
     held_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
