@@ -78,7 +78,7 @@ def test_each_level_sends_fewer_vertices_the_further_out_it_is() -> None:
     circle = shapely.Point(X0, Y0).buffer(1000, quad_segs=64)
     geometry = display.prepare_geometry(GeoData(wards=_frame(["W1"], circle)))
     counts = [geometry.layer("wards", level.name).vertex_count for level in display.ZOOM_LEVELS]
-    assert counts == [17, 33, 65]  # of 257: 30 m, 10 m and 3 m off a 1 km circle
+    assert counts == [17, 33, 65]  # of 257: 30 m, 5 m and 3 m off a 1 km circle
     assert geometry.layer("lsoa11", "city") is None  # not loaded: nothing to draw
     assert geometry.names == ["wards"]
 

@@ -1,15 +1,17 @@
 """Map geometry prepared once per geography version: simplified for the zoom, rounded, encoded.
 
-The Community spaces map draws the same polygons (current wards, 2011 and 2021 LSOAs, postcode
-districts) on every rerun. Simplifying, reprojecting and turning them into GeoJSON is done here
-once per geography version (the polygon files' path, modification time and size), for each
-zoom level, and kept in a `GeometryCache`; a rerun only picks the layer and level it shows.
+The Community spaces map draws the same polygons (current wards, 2011 and 2021 LSOAs; postcode
+districts are prepared too but not drawn today) again and again. Reprojecting, simplifying and
+turning them into GeoJSON text is done here once per geography version (the polygon files'
+path, modification time and size) and layer, for every zoom level at once, the first time a
+view needs the layer, and kept in a `GeometryCache`; a rerun only picks the layer and level.
 
 - Simplification is topology-preserving and in metres (British National Grid), so a tolerance
   means the same on the ground everywhere; then back to WGS84.
 - Coordinates are rounded to DECIMALS places (about 1 m), which roughly halves the bytes sent.
-- Each zoom level has a tolerance of under half a screen pixel at that level's zoom, so the
-  simplification does not show at the zoom the view opens at.
+- Each zoom level's tolerance is under a screen pixel at the zoom a view opens at, so the
+  simplification does not show there. The browser does not report its zoom back, so a user
+  zooming in by hand from the city view sees the city-level polygons (30 m) until a search.
 
 Plain functions and classes, no Streamlit: the page keeps one `GeometryCache` per process.
 """
@@ -37,12 +39,13 @@ class ZoomLevel:
     tolerance_m: float
 
 
-# One screen pixel is about 75 m at zoom 10.3 (a whole city), 12 m at zoom 13 (a ward) and 6 m at
-# zoom 14 (a postcode's surroundings) at England's latitudes: each tolerance stays under half of
-# the pixel at its level's opening zoom. The ward level keeps the earlier fixed tolerance (~10 m).
+# One screen pixel is about 65 m at zoom 10.5 (a whole city opens there), 8 m at zoom 13.5 (a
+# ward found by the search opens at 12.2 to 14) and 6 m at zoom 14 (around a searched postcode)
+# at England's latitudes. Each tolerance is under a pixel at its level's zooms: about half a pixel
+# for the city and street views, and for a typical ward.
 ZOOM_LEVELS: tuple[ZoomLevel, ...] = (
     ZoomLevel("city", 0.0, 30.0),
-    ZoomLevel("ward", 12.0, 10.0),
+    ZoomLevel("ward", 12.0, 5.0),
     ZoomLevel("street", 14.0, 3.0),
 )
 LEVELS: dict[str, ZoomLevel] = {level.name: level for level in ZOOM_LEVELS}

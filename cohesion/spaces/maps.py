@@ -6,8 +6,9 @@
 - Areas: a GeoJsonLayer choropleth with a viridis scale (colour-blind safe, readable in grey).
   Its polygons come already simplified for the zoom, rounded and encoded from the geometry cache
   (cohesion.geo.display); only the colours and tooltips are added per view.
-- Layer data can be `Encoded`: its compact JSON is computed once and spliced into the deck's
-  JSON, so a new view (a search, a layer switched on) does not re-encode 10,000 points.
+- Layer data can be an EncodedList or EncodedDict: its compact JSON is computed once and spliced
+  into the deck's JSON, so a new view (a search, a layer switched on) does not re-encode 10,000
+  points or the polygons.
 - Tooltips: the HTML structure lives only in the fixed template (TOOLTIP); data goes in plain
   text fields (title, line1-line4). Streamlit (1.67) HTML-escapes every value it substitutes
   into a pydeck tooltip, so escaping here as well would show "&amp;" on screen. As a second
