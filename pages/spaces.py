@@ -16,13 +16,12 @@ import streamlit as st
 
 from cohesion import accessibility as a11y
 from cohesion import config, ui
-from cohesion.geo import aggregate, boundaries, need
+from cohesion.geo import aggregate, boundaries, display, need
 from cohesion.spaces import collect as spaces_collect
-from cohesion.spaces import maps, search, url_state
+from cohesion.spaces import maps, search, url_state, view
 from cohesion.spaces.indicator import participation_by_district, participation_citation
 from cohesion.spaces.layer import layer_name
 from cohesion.spaces.layer_registry import DEFAULT_COUNTED
-from cohesion.spaces.register import placement_summary, problem_rows
 
 ui.through_entry_point()
 
@@ -70,55 +69,69 @@ def _authorities(folder: str, geo_key: tuple) -> dict[str, str]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
+def _spaces(register: str, reg_mtime: float, folder: str, geo_key: tuple, remove: tuple[str, ...],
+            add: tuple[tuple[str, str], ...]) -> tuple[pd.DataFrame, list[str]]:
+    """(every space with the what-if applied, what-if messages)."""
+    spaces = _collected(register, reg_mtime, folder, geo_key).spaces
+    if remove or add:
+        return need.what_if(spaces, remove, add, _geo(folder, geo_key).postcodes, place.code)
+    return spaces, []
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _prepared(register: str, reg_mtime: float, folder: str, geo_key: tuple, remove: tuple[str, ...],
               add: tuple[tuple[str, str], ...], counted: tuple[str, ...],
               ) -> tuple[spaces_collect.Prepared, pd.DataFrame, list[str]]:
     """(area tables and ranking from the counted layers only, every space, what-if messages)."""
-    geo = _geo(folder, geo_key)
-    spaces = _collected(register, reg_mtime, folder, geo_key).spaces
-    messages: list[str] = []
-    if remove or add:
-        spaces, messages = need.what_if(spaces, remove, add, geo.postcodes, place.code)
+    spaces, messages = _spaces(register, reg_mtime, folder, geo_key, remove, add)
     provision = spaces[spaces["layer"].isin(counted + ("what-if",))]
-    return spaces_collect.prepare(geo, provision), spaces, messages
+    return spaces_collect.prepare(_geo(folder, geo_key), provision), spaces, messages
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _simplified(folder: str, geo_key: tuple, level: str) -> object:
-    table = _geo(folder, geo_key).wards if level == "wards" else _geo(folder, geo_key).neighbourhood_polygons
-    return maps.simplify(table.geometry.values)
+@st.cache_resource(show_spinner=False)
+def _geometry_cache() -> display.GeometryCache:
+    # One per process: polygons simplified and encoded once per geography version, for every session.
+    return display.GeometryCache()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _points(spaces_key: tuple, lost: bool) -> dict[str, maps.EncodedList]:
+    """Map points per layer, encoded once; a view picks the layers it shows."""
+    return maps.point_layers(_spaces(*spaces_key)[0], include_lost=lost)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _deck(folder: str, geo_key: tuple, prep_key: tuple, level: str | None, measure: str | None,
-          shown: tuple[str, ...], lost: bool, basemap: str | None, query: str) -> tuple[object, float, float]:
+          shown: tuple[str, ...], lost: bool, basemap: str | None, query: str,
+          ) -> tuple[object, float, float, display.ZoomLevel]:
+    """(the map, the shading's range, the zoom level its polygons were simplified for)."""
     prepared, spaces, _ = _prepared(*prep_key)
     geo = _geo(folder, geo_key)
-    points = maps.point_records(spaces[spaces["layer"].isin(shown + ("what-if",))], include_lost=lost)
-    geojson, vmin, vmax = None, 0.0, 1.0
-    table = None
-    if level and measure:
-        table = prepared.tables.wards if level == "wards" else prepared.tables.lsoa
-    if table is not None:
-        geojson, vmin, vmax = maps.choropleth_geojson(table, measure, "ward" if level == "wards" else "neighbourhood",
-                                                      _simplified(folder, geo_key, level))
-    marker = highlight = None
     found = search.find(query, geo, place.code, place.name, _authorities(folder, geo_key)) if query else None
-    if found is not None and found.kind == "postcode":
-        marker = maps.marker_record(found.lat, found.lon, found.postcode, found.message)
-        view = maps.point_view(found.lat, found.lon, search.ZOOM_POSTCODE)
-    else:
-        if found is not None and found.kind == "wards":
-            highlight = maps.highlight_geojson(found.wards)
-            west, south, east, north = found.bounds
-        elif table is not None or geo.wards is not None:  # fit the whole area, not just where the spaces are
-            west, south, east, north = (table if table is not None else geo.wards).total_bounds
-        else:
-            located = spaces[spaces["status"] == "located"]
-            south, north = located["lat"].min(), located["lat"].max()
-            west, east = located["lon"].min(), located["lon"].max()
-        view = maps.view_for(pd.Series([south, north]), pd.Series([west, east]), height_px=MAP_HEIGHT)
-    return maps.build_deck(points, geojson, view, basemap, marker, highlight), vmin, vmax
+    return view.map_deck(geo, _geometry_cache().get(Path(folder), geo), prepared, spaces,
+                         maps.shown_points(_points(prep_key[:6], lost), shown + ("what-if",)),
+                         level, measure, found, basemap, MAP_HEIGHT)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _closable(register: str, reg_mtime: float, folder: str, geo_key: tuple) -> dict[str, str]:
+    return view.closable(_collected(register, reg_mtime, folder, geo_key).spaces)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _problems(spaces_key: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return view.problem_tables(_spaces(*spaces_key)[0])
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _tallies(spaces_key: tuple) -> view.Tallies:
+    return view.tallies(_spaces(*spaces_key)[0])
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _near(spaces_key: tuple, shown: tuple[str, ...], lat: float, lon: float, postcode: str,
+          radius: int) -> tuple[int, pd.DataFrame]:
+    return view.near_table(_spaces(*spaces_key)[0], shown, lat, lon, postcode, radius)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -139,11 +152,6 @@ def _swatches(table: pd.DataFrame) -> object:
 def _plain(text: str) -> str:
     """Text from data or the user, shown literally: Markdown punctuation backslash-escaped."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>:$])", r"\\\1", text)
-
-
-def _in_words(frame: pd.DataFrame) -> pd.DataFrame:
-    """Layer keys replaced by their names, for any table shown to a person."""
-    return frame.assign(layer=frame["layer"].map(layer_name)) if "layer" in frame else frame
 
 
 folder = str(config.geo_dir())
@@ -189,9 +197,7 @@ def _default(key: str, value: object) -> object:
 with st.sidebar:
     st.header("What if…")
     st.caption("Close a space or open a new one and see the map and ranking change. Nothing is saved.")
-    located_open = collected.spaces[(collected.spaces["status"] == "located") & collected.spaces["is_open"]
-                                    & ~collected.spaces["sensitive"]]
-    labels = dict(zip(located_open["id"], located_open["name"] + " (" + located_open["postcode"] + ")", strict=True))
+    labels = _closable(str(register_path), reg_mtime, folder, geo_key)
     remove = tuple(sorted(st.multiselect("Close these spaces", list(labels), format_func=labels.get)))
     add_name = st.text_input("Open a new space: name", value="")
     add_postcode = st.text_input("…at postcode", value="", placeholder=need.example_postcode(geo))
@@ -235,15 +241,16 @@ if found is not None:
         st.success(_plain(found.message), icon=":material/location_on:")
 
 # --- the map --------------------------------------------------------------------------------------
-on_map = spaces[(spaces["status"] == "located") & spaces["is_open"] & ~spaces["sensitive"]
-                & spaces["layer"].isin(shown + ("what-if",))]
+tallies = _tallies(prep_key[:6])
+on_map = tallies.on_map(shown)  # category -> spaces drawn
+on_map_total = sum(on_map.values())
 lost = st.session_state.get("spaces_lost", False)
 basemap_key, basemap_url, basemap_note = maps.basemap_choice()
-deck, vmin, vmax = _deck(folder, geo_key, prep_key, level, measure, shown, lost, basemap_url,
-                         query if found is not None and found.kind != "none" else "")
-if len(on_map) or level or (found is not None and found.kind != "none"):
+deck, vmin, vmax, zoom = _deck(folder, geo_key, prep_key, level, measure, shown, lost, basemap_url,
+                               query if found is not None and found.kind != "none" else "")
+if on_map_total or level or (found is not None and found.kind != "none"):
     st.pydeck_chart(deck, height=MAP_HEIGHT, width="stretch", alt=a11y.map_text(
-        place.name, on_map["category"].value_counts().to_dict(),
+        place.name, on_map,
         f"{AREA_LABELS.get(level, str(level)).lower()} shaded by {maps.MEASURES[measure]['label'].lower()}" if level and measure else None,
         found.message if found is not None and found.kind != "none" else None))
 else:
@@ -255,10 +262,10 @@ if basemap_note:
 st.pills("Layers on the map (each on or off)", present, key="spaces_layers", selection_mode="multi",
          format_func=layer_name, default=_default("spaces_layers", present))
 legend_cols = st.columns([1, 1, 1])
-present_categories = [c for c in maps.CATEGORY_COLOURS if (on_map["category"] == c).any()]
+present_categories = [c for c in maps.CATEGORY_COLOURS if on_map.get(c)]
 legend = pd.DataFrame({"colour": [maps.CATEGORY_COLOURS[c] for c in present_categories],
                        "points: category": present_categories,
-                       "on map": [int((on_map["category"] == c).sum()) for c in present_categories]})
+                       "on map": [on_map[c] for c in present_categories]})
 with legend_cols[0]:
     if len(legend):
         st.dataframe(_swatches(legend), hide_index=True, width="stretch",
@@ -281,35 +288,31 @@ if level and measure:
                        + (", ".join(layer_name(k) for k in counted) or "none") + ".")
         if measure == "civic_assets_score":
             st.caption(CNI_NOTE)
-        st.caption(f"Population: {aggregate.POPULATION_NOTE}. Polygons simplified "
-                   f"({maps.SIMPLIFY_TOLERANCE_DEG}° ≈ 10 m) for display.")
+        st.caption(f"Population: {aggregate.POPULATION_NOTE}. Polygons simplified to about "
+                   f"{zoom.tolerance_m:.0f} m for display at this zoom ({zoom.name} view).")
 
 # --- headline counts: nothing disappears unexplained ------------------------------------------
-register_rows = spaces[spaces["layer"] == "register"]
-not_placed = spaces[spaces["status"].isin(["not placed", "location needed", "district only"])]
 cols = st.columns(4)
-cols[0].metric("Open spaces on the map", f"{len(on_map):,}", border=True,
+cols[0].metric("Open spaces on the map", f"{on_map_total:,}", border=True,
                help="Located, open, inside the area, not sensitive, and in a layer that is switched on.")
-cols[1].metric("Sensitive venues (district only)", f"{int((spaces['sensitive'] & spaces['is_open']).sum()):,}",
+cols[1].metric("Sensitive venues (district only)", f"{tallies.sensitive_open:,}",
                border=True, help="Never shown at their point; counted in the postcode-district table only.")
-cols[2].metric("Could not be placed", f"{len(not_placed):,}", border=True,
+cols[2].metric("Could not be placed", f"{tallies.not_placed:,}", border=True,
                help="No location yet, a postcode that is wrong or not in the lookup, or no lookup loaded.")
-cols[3].metric("Register: location needed", f"{int((register_rows['status'] == 'location needed').sum()):,}",
+cols[3].metric("Register: location needed", f"{tallies.location_needed:,}",
                border=True, help="Venues named in the strategy whose postcode is not yet confirmed.")
-if len(not_placed):
-    reasons = not_placed.groupby(["layer", "status"]).size().rename("spaces").reset_index()
+if tallies.not_placed:
+    reasons = tallies.reasons
     st.caption("Not placed: " + "; ".join(f"{r.spaces} {layer_name(r.layer)} ({r.status})" for r in reasons.itertuples())
                + ". Each is named under “Data problems and sources” below.")
 
 # --- spaces near the searched postcode ----------------------------------------------------------
 if found is not None and found.kind == "postcode":
-    near = aggregate.spaces_near(found.lat, found.lon, found.postcode.split()[0],
-                                 spaces[spaces["layer"].isin(shown + ("what-if",))], radius)
+    within, near = _near(prep_key[:6], shown, found.lat, found.lon, found.postcode, radius)
     st.header(f"Spaces within {radius:,} m of {found.postcode}")
-    st.write(f"{int(near['distance_m'].notna().sum())} open space(s) in the layers shown, nearest first. "
+    st.write(f"{within} open space(s) in the layers shown, nearest first. "
              "Sensitive venues are listed by district only, never with a distance.")
-    st.dataframe(_in_words(near.drop(columns=["distance_m"])), hide_index=True, width="stretch",
-                 column_config={"where": "distance"})
+    st.dataframe(near, hide_index=True, width="stretch", column_config={"where": "distance"})
 
 # --- where provision is thin --------------------------------------------------------------------
 st.header("Where provision is thin")
@@ -323,9 +326,8 @@ st.pills("Counted as provision", present, key="spaces_count", selection_mode="mu
          help="Which layers the ranking (and the spaces-per-1,000 and distance shading) counts. By default only "
               "places anyone can walk into and meet: the council register, libraries and OpenStreetMap venues. "
               "GP practices, pharmacies and schools are services shown for context; tick them to count them.")
-st.caption("Counting: " + ("; ".join(f"{layer_name(k)} ({int(on_layer)} open)" for k, on_layer in (
-    (k, ((spaces["layer"] == k) & (spaces["status"] == "located") & spaces["is_open"] & ~spaces["sensitive"]).sum())
-    for k in counted)) or "no layer: every area has no provision") + ".")
+st.caption("Counting: " + ("; ".join(f"{layer_name(k)} ({on_layer} open)" for k, on_layer in (
+    (k, tallies.open_in_layer(k)) for k in counted)) or "no layer: every area has no provision") + ".")
 if ranked is None:
     st.info("The ranking needs LSOA boundaries and a deprivation index (IMD 2025 or IMD 2019) in the geo folder "
             "(see the note at the top).")
@@ -373,27 +375,25 @@ st.dataframe(districts, hide_index=True, width="stretch", column_config={
     "spaces_open": "open spaces", "sensitive_open": "sensitive (count only)", "lost_spaces": "closed libraries",
     "categories": st.column_config.TextColumn("categories", width="large"),
     "listening_participation_pct": "listening-exercise participants"})
-no_district = int((spaces["district"] == "").sum())
+no_district = tallies.no_district
 st.caption(f"Counts are of every layer loaded ({', '.join(layer.title for layer in collected.layers) or 'none'}); "
            f"{no_district} more have no postcode yet, so no district. "
            + (f"Listening-exercise participation: {citation}." if participation
               else "Listening-exercise participation by district: not loaded."))
 
 with st.expander("Data problems and sources"):
-    st.dataframe(_in_words(placement_summary(spaces)), hide_index=True, width="stretch")
+    placed, problems, unplaced = _problems(prep_key[:6])
+    st.dataframe(placed, hide_index=True, width="stretch")
     for layer in collected.layers:
         for note in layer.notes:
             st.caption(f"{layer.title}: {note}")
-    problems = problem_rows(spaces)
-    unplaced = spaces.loc[(spaces["status"] != "located") & (spaces["problem"] == ""),
-                          ["layer", "row", "name", "postcode", "status"]]
     if len(problems):
         st.write(f"{len(problems)} row(s) with problems (fix them in the file and row named):")
-        st.dataframe(_in_words(problems), hide_index=True, width="stretch",
+        st.dataframe(problems, hide_index=True, width="stretch",
                      column_config={"problem": st.column_config.TextColumn("problem", width="large")})
     if len(unplaced):
         st.write(f"{len(unplaced)} row(s) without a location yet:")
-        st.dataframe(_in_words(unplaced), hide_index=True, width="stretch")
+        st.dataframe(unplaced, hide_index=True, width="stretch")
     for note in prepared.tables.notes:
         st.caption(note)
     for credit in dict.fromkeys(geo.attributions + collected.attributions):

@@ -220,3 +220,26 @@ def test_layers_switch_off_and_counting_changes_the_ranking(isolated_data: Path,
     recounted = next(d.value for d in at.dataframe if "provision_score" in d.value.columns)
     assert int(recounted["spaces_count"].sum()) > int(ranked["spaces_count"].sum())
     assert at.query_params["count"] == "libraries,schools"
+
+
+def _vertices(layer: dict) -> list[list[float]]:
+    def walk(node: object) -> list[list[float]]:
+        if isinstance(node, list) and node and isinstance(node[0], float | int):
+            return [node]
+        return [c for child in node for c in walk(child)] if isinstance(node, list) else []
+
+    return [c for f in layer["data"]["features"] for c in walk(f["geometry"]["coordinates"])]
+
+
+def test_polygons_are_simplified_for_the_zoom_and_rounded(isolated_data: Path, imported_geo: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(config.ENV_GEO_DIR, str(imported_geo))
+    at = run_page({"areas": "lsoa"})
+    city = _layer(json.loads(deck_json(at)), "areas")
+    assert "Polygons simplified to about 30 m for display at this zoom (city view)." in text_of(at)
+    at.text_input(key="spaces_q").set_value("st4 1hh").run()  # zoom 14 around the postcode
+    street = _layer(json.loads(deck_json(at)), "areas")
+    assert "about 3 m for display at this zoom (street view)" in text_of(at)
+    assert len(city["data"]["features"]) == len(street["data"]["features"]) == 163  # every area, both zooms
+    assert len(_vertices(city)) < 0.8 * len(_vertices(street))
+    assert all(round(v, 5) == v for point in _vertices(city) for v in point)  # about 1 m

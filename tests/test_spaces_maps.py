@@ -96,3 +96,37 @@ def test_category_colours_cover_every_category() -> None:
 
     assert list(maps.CATEGORY_COLOURS) == CATEGORIES
     assert len(set(maps.CATEGORY_COLOURS.values())) == len(CATEGORIES)
+
+
+def test_points_per_layer_are_rounded_and_never_sensitive() -> None:
+    frame = spaces().assign(layer=["register", "register", "libraries", "register"])
+    frame.loc[0, ["lat", "lon"]] = [53.0123456789, -2.1791234567]
+    layers = maps.point_layers(frame, include_lost=True)
+    assert list(layers) == ["register", "libraries"]
+    assert [(r["lat"], r["lon"]) for r in layers["register"]] == [(53.01235, -2.17912)]  # ~1 m, not the refuge
+    assert "Refuge" not in layers["register"].text and "53.01," not in layers["register"].text
+    shown = maps.shown_points(layers, ("libraries", "register"))
+    assert [r["title"] for r in shown] == ["‹script›alert(1)‹/script›", "Old library"]  # the layers' own order
+    assert json.loads(shown.text) == list(shown)
+    assert maps.shown_points(layers, ()).text == "[]"
+
+
+def test_encoded_layers_give_the_same_deck_json_as_plain_data() -> None:
+    from cohesion.geo import display
+
+    table = gpd.GeoDataFrame({"code": ["W1", "W2"], "name": ["North", "South"], "spaces_per_1k": [1.0, 2.0]},
+                             geometry=[shapely.box(-2.2, 53.0, -2.1, 53.05), shapely.box(-2.2, 52.95, -2.1, 53.0)],
+                             crs=4326)
+    shapes = display.display_layer(table, 10.0)
+    geojson, _, _ = maps.choropleth_geojson(table.iloc[::-1], "spaces_per_1k", "ward", shapes)
+    assert [f["properties"]["title"] for f in geojson["features"]] == ["South", "North"]  # matched by code
+    highlight = maps.highlight_geojson(table.iloc[[0]], shapes)
+    points = maps.shown_points(maps.point_layers(spaces().assign(layer="register")), ("register",))
+    view = maps.view_for(pd.Series([53.0]), pd.Series([-2.1]))
+    encoded = json.loads(maps.build_deck(points, geojson, view, None, highlight=highlight).to_json())
+    plain = json.loads(maps.build_deck(list(points), dict(geojson), view, None, highlight=dict(highlight)).to_json())
+    assert encoded == plain
+    assert encoded["layers"][0]["data"]["features"][0]["geometry"]["coordinates"][0][0] == [-2.1, 52.95]  # South, rounded
+    # A code the prepared geometry does not have is left off the map rather than drawn wrongly.
+    other = table.assign(code=["W1", "W9"])
+    assert len(maps.choropleth_geojson(other, "spaces_per_1k", "ward", shapes)[0]["features"]) == 1

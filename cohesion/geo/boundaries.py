@@ -20,6 +20,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from cohesion.geo.display import file_identity
 from cohesion.geo.postcodes import PostcodeLookup, load_lookup
 from cohesion.loaders.errors import DataFileError
 
@@ -278,11 +279,7 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
         return {}
 
 
-def cache_key(folder: Path) -> tuple[tuple[str, float], ...]:
-    """(file, mtime) of every standard file, so a cached `load_geo` notices a new import."""
+def cache_key(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """(file, mtime in ns, size) of every standard file, so a cached `load_geo` notices a new import."""
     names = list(FILES) + [f"layers/{n}" for n in LAYER_FILES]
-    out = []
-    for name in names:
-        path = folder / name
-        out.append((name, path.stat().st_mtime if path.exists() else 0.0))
-    return tuple(out)
+    return tuple((name, *file_identity(folder / name)[1:]) for name in names)

@@ -3,8 +3,12 @@
 - Points: a ScatterplotLayer of located, open, non-sensitive spaces, coloured by category
   (Okabe-Ito and Tol colour-blind-safe colours); closed libraries optionally as grey "lost
   spaces". Sensitive venues are never given to the browser at their point.
-- Areas: a GeoJsonLayer choropleth with a viridis scale (colour-blind safe, readable in grey),
-  geometry simplified before it is sent to the browser (SIMPLIFY_TOLERANCE_DEG).
+- Areas: a GeoJsonLayer choropleth with a viridis scale (colour-blind safe, readable in grey).
+  Its polygons come already simplified for the zoom, rounded and encoded from the geometry cache
+  (cohesion.geo.display); only the colours and tooltips are added per view.
+- Layer data can be an EncodedList or EncodedDict: its compact JSON is computed once and spliced
+  into the deck's JSON, so a new view (a search, a layer switched on) does not re-encode 10,000
+  points or the polygons.
 - Tooltips: the HTML structure lives only in the fixed template (TOOLTIP); data goes in plain
   text fields (title, line1-line4). Streamlit (1.67) HTML-escapes every value it substitutes
   into a pydeck tooltip, so escaping here as well would show "&amp;" on screen. As a second
@@ -20,12 +24,16 @@ from __future__ import annotations
 import json
 import math
 import os
+import secrets
+import threading
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 import shapely
 
+from cohesion.geo import display
 from cohesion.spaces.register import CATEGORIES
 
 ENV_BASEMAP = "COHESION_BASEMAP"
@@ -35,9 +43,8 @@ BASEMAPS: dict[str, str | None] = {
     "none": None,
 }
 DEFAULT_BASEMAP = "carto-light"
-# 0.0001 degrees is about 7 m east-west and 11 m north-south here: invisible at city zoom. The
-# publishers' generalised (BGC) files lose about 10% of their vertices to it; full-resolution (BFC)
-# files, as `geo fetch` downloads for 2011 LSOAs, lose far more.
+# 0.0001 degrees is about 7 m east-west and 11 m north-south here. The ward status map (trends)
+# still uses it; this page's polygons use the per-zoom tolerances in cohesion.geo.display.
 SIMPLIFY_TOLERANCE_DEG = 0.0001
 
 # Okabe-Ito (8) then Tol "muted" extras: distinguishable with the common colour-vision deficiencies.
@@ -118,7 +125,7 @@ def point_records(spaces: pd.DataFrame, categories: list[str] | None = None,
     colours = [hex_to_rgba(CATEGORY_COLOURS.get(c, "#000000") if o else LOST_COLOUR, 230 if o else 150)
                for c, o in zip(chosen["category"], chosen["is_open"], strict=True)]
     return [
-        {"lon": float(lo), "lat": float(la), "colour": col, "title": plain(n),
+        {"lon": round(float(lo), display.DECIMALS), "lat": round(float(la), display.DECIMALS), "colour": col, "title": plain(n),
          "line1": plain(c) + ("" if o else " (closed: lost space)"), "line2": plain(f"{a} {p}".strip()),
          "line3": plain(x), "line4": plain(s)}
         for lo, la, col, n, c, o, a, p, x, s in zip(
@@ -132,27 +139,90 @@ def simplify(geometries: np.ndarray, tolerance: float = SIMPLIFY_TOLERANCE_DEG) 
     return shapely.simplify(geometries, tolerance, preserve_topology=True)
 
 
+def _dumps(value: object) -> str:
+    # The deck's own encoding: sorted keys, no spaces (Python's fast C encoder).
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+class EncodedList(list):
+    """Layer records with their JSON text computed once (`text`), spliced into the deck's JSON."""
+
+    def __init__(self, records: list, text: str | None = None) -> None:
+        super().__init__(records)
+        self.text = _dumps(records) if text is None else text
+
+    @classmethod
+    def join(cls, parts: list[EncodedList]) -> EncodedList:
+        """Several encoded lists as one, without encoding any record again."""
+        records = [r for part in parts for r in part]
+        return cls(records, "[" + ",".join(part.text[1:-1] for part in parts if len(part)) + "]")
+
+
+class EncodedDict(dict):
+    """A GeoJSON FeatureCollection with its JSON text computed once (`text`)."""
+
+    def __init__(self, value: dict, text: str) -> None:
+        super().__init__(value)
+        self.text = text
+
+
+def point_layers(spaces: pd.DataFrame, include_lost: bool = False) -> dict[str, EncodedList]:
+    """Point records per layer key (in the frame's order), encoded once; see `point_records`."""
+    out: dict[str, EncodedList] = {}
+    for key in pd.unique(spaces["layer"]):
+        out[str(key)] = EncodedList(point_records(spaces[spaces["layer"] == key], include_lost=include_lost))
+    return out
+
+
+def shown_points(layers: dict[str, EncodedList], shown: tuple[str, ...]) -> EncodedList:
+    """The records of the shown layers, in the layers' own order."""
+    return EncodedList.join([records for key, records in layers.items() if key in shown])
+
+
+def _feature_text(geometry: str, properties: dict) -> str:
+    return '{"geometry":' + geometry + ',"properties":' + _dumps(properties) + ',"type":"Feature"}'
+
+
+def _collection(features: list[dict], texts: list[str]) -> EncodedDict:
+    return EncodedDict({"type": "FeatureCollection", "features": features},
+                       '{"features":[' + ",".join(texts) + '],"type":"FeatureCollection"}')
+
+
+def _own_shapes(table: pd.DataFrame) -> tuple[list[str], display.DisplayLayer]:
+    """The table's codes, and its own polygons prepared at the ward level (no geometry cache given)."""
+    codes = [str(c) for c in table["code"]] if "code" in table else [str(i) for i in range(len(table))]
+    frame = gpd.GeoDataFrame({"code": codes, "name": list(table["name"])}, geometry=table.geometry.to_numpy(),
+                             crs=getattr(table, "crs", None) or 4326)
+    return codes, display.display_layer(frame, display.LEVELS["ward"].tolerance_m)
+
+
 def choropleth_geojson(table: pd.DataFrame, measure: str, label: str = "area",
-                       simplified: np.ndarray | None = None) -> tuple[dict, float, float]:
-    """A FeatureCollection with fill colour and plain-text tooltip fields per area; (geojson, vmin, vmax)."""
+                       shapes: display.DisplayLayer | None = None) -> tuple[EncodedDict, float, float]:
+    """A FeatureCollection with fill colour and plain-text tooltip fields per area; (geojson, vmin, vmax).
+
+    `shapes` are the prepared polygons (matched by code); without them the table's own polygons
+    are prepared here at the ward level's tolerance.
+    """
     values = table[measure].astype(float)
     vmin, vmax = (float(values.min()), float(values.max())) if values.notna().any() else (0.0, 1.0)
     colours = viridis(values, vmin, vmax)
-    geoms = simplified if simplified is not None else simplify(table.geometry.values)
-    mapping = shapely.to_geojson(geoms)
-    features = []
-    for name, value, colour, geo_json, pop in zip(table["name"], values, colours, mapping,
-                                                  table.get("population", pd.Series(np.nan, index=table.index)),
-                                                  strict=True):
+    if shapes is None:
+        codes, shapes = _own_shapes(table)
+    else:
+        codes = [str(c) for c in table["code"]]
+    features, texts = [], []
+    for code, name, value, colour, pop in zip(codes, table["name"], values, colours,
+                                              table.get("population", pd.Series(np.nan, index=table.index)),
+                                              strict=True):
+        geometry = shapes.geometry(code)
+        if geometry is None:  # a polygon the geometry cache does not have cannot be drawn
+            continue
         residents = "" if pd.isna(pop) else f"{int(pop):,} residents (mid-2015)"
-        features.append({"type": "Feature", "geometry": _loads(geo_json), "properties": {
-            "fill": colour, "title": plain(name), "line1": f"{label}: {MEASURES[measure]['label']}: "
-            f"{_fmt(measure, value)}", "line2": residents, "line3": "", "line4": ""}})
-    return {"type": "FeatureCollection", "features": features}, vmin, vmax
-
-
-def _loads(text: str) -> dict:
-    return json.loads(text)
+        properties = {"fill": colour, "title": plain(name), "line1": f"{label}: {MEASURES[measure]['label']}: "
+                      f"{_fmt(measure, value)}", "line2": residents, "line3": "", "line4": ""}
+        features.append({"type": "Feature", "geometry": shapes.geometry_dict(code), "properties": properties})
+        texts.append(_feature_text(geometry, properties))
+    return _collection(features, texts), vmin, vmax
 
 
 def view_for(lat: pd.Series, lon: pd.Series, height_px: int = 620, width_px: int = 1100) -> pdk.ViewState:
@@ -172,19 +242,36 @@ def view_for(lat: pd.Series, lon: pd.Series, height_px: int = 620, width_px: int
 
 
 class CachedDeck(pdk.Deck):
-    """A Deck serialised once, compactly.
+    """A Deck serialised once, compactly, with its `Encoded` layer data spliced in as text.
 
     pydeck's own to_json indents its output, which forces Python's slow pure-Python JSON
     encoder: with 10,000 points that alone took most of a rerun. The page caches the Deck, so
-    the compact JSON (C encoder) is computed once and reused on every warm rerun.
+    the compact JSON (C encoder) is computed once and reused on every warm rerun; layer data
+    already encoded (points per layer, prepared polygons) is not encoded again for a new view.
     """
+
+    _lock = threading.Lock()  # the layers' data is swapped for tokens while the skeleton is encoded
 
     def to_json(self) -> str:
         cached = self.__dict__.get("_cached_json")
         if cached is None:
             from pydeck.bindings.json_tools import default_serialize
 
-            cached = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+            with self._lock:
+                swapped = []
+                for layer in self.layers:
+                    if isinstance(layer.data, EncodedList | EncodedDict):
+                        # A fresh random token per layer: no data text can contain it.
+                        token = f"encoded-{secrets.token_hex(12)}"
+                        swapped.append((layer, layer._data, _dumps(token)))
+                        layer._data = token
+                try:
+                    cached = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+                finally:
+                    for layer, data, _token in swapped:
+                        layer._data = data
+                for _layer, data, token in swapped:
+                    cached = cached.replace(token, data.text, 1)
             self.__dict__["_cached_json"] = cached
         return cached
 
@@ -199,12 +286,21 @@ def marker_record(lat: float, lon: float, postcode: str, message: str) -> dict:
             "line2": "", "line3": "", "line4": "postcode centroid (OS Code-Point Open)", "label": plain(postcode)}
 
 
-def highlight_geojson(wards: pd.DataFrame) -> dict:
+def highlight_geojson(wards: pd.DataFrame, shapes: display.DisplayLayer | None = None) -> EncodedDict:
     """Outlines of the wards a search found (no fill, so the shading underneath stays readable)."""
-    features = [{"type": "Feature", "geometry": _loads(g), "properties": {
-        "title": plain(n), "line1": "ward found by the search", "line2": "", "line3": "", "line4": ""}}
-        for n, g in zip(wards["name"], shapely.to_geojson(simplify(wards.geometry.values)), strict=True)]
-    return {"type": "FeatureCollection", "features": features}
+    codes = [str(c) for c in wards["code"]]
+    if shapes is None:
+        codes, shapes = _own_shapes(wards)
+    features, texts = [], []
+    for code, name in zip(codes, wards["name"], strict=True):
+        geometry = shapes.geometry(code)
+        if geometry is None:
+            continue
+        properties = {"title": plain(name), "line1": "ward found by the search", "line2": "", "line3": "",
+                      "line4": ""}
+        features.append({"type": "Feature", "geometry": shapes.geometry_dict(code), "properties": properties})
+        texts.append(_feature_text(geometry, properties))
+    return _collection(features, texts)
 
 
 def point_view(lat: float, lon: float, zoom: float) -> pdk.ViewState:
@@ -213,7 +309,10 @@ def point_view(lat: float, lon: float, zoom: float) -> pdk.ViewState:
 
 def build_deck(points: list[dict], geojson: dict | None, view: pdk.ViewState, basemap: str | None,
                marker: dict | None = None, highlight: dict | None = None) -> pdk.Deck:
-    """The map: optional choropleth underneath, points on top, then the search's ward outline and marker."""
+    """The map: optional choropleth underneath, points on top, then the search's ward outline and marker.
+
+    Its JSON is computed here, while the deck is still private to the caller (see CachedDeck).
+    """
     layers = []
     if geojson is not None:
         layers.append(pdk.Layer("GeoJsonLayer", geojson, id="areas", pickable=True, stroked=True, filled=True,
@@ -239,8 +338,11 @@ def build_deck(points: list[dict], geojson: dict | None, view: pdk.ViewState, ba
     tooltip = {"html": TOOLTIP, "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a",
                                               "fontSize": "13px", "border": "1px solid #999"}}
     if basemap:
-        return CachedDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider="carto",
+        deck = CachedDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider="carto",
                           map_style=basemap)
-    # No tiles: map_provider=None with pydeck's default-style sentinel left in place. (An explicit
-    # map_style=None would let Streamlit fill in its own CARTO basemap.)
-    return CachedDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider=None)
+    else:
+        # No tiles: map_provider=None with pydeck's default-style sentinel left in place. (An explicit
+        # map_style=None would let Streamlit fill in its own CARTO basemap.)
+        deck = CachedDeck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider=None)
+    deck.to_json()
+    return deck
