@@ -34,7 +34,8 @@ class UnsafePathError(ValueError):
     """A configured path points outside the folders the dashboard may read."""
 
 
-def _resolved(path: str) -> Path:
+def resolved(path: str) -> Path:
+    """`Path(path).resolve()`, remembered (a relative path per working folder)."""
     # Folder paths are resolved on every page run (store version, data folder); each resolve is a
     # system call per path part, a measurable share of a warm visit. Keyed on the path as given
     # (and the working folder for a relative one), so a changed setting is resolved afresh.
@@ -53,29 +54,29 @@ def data_dir() -> Path:
     councils never share a store); else the project's `data/`.
     """
     if os.environ.get(ENV_DATA_DIR):
-        return _resolved(os.environ[ENV_DATA_DIR])
-    if _resolved(str(CATALOGUE_PATH)) != _resolved(str(DEFAULT_CATALOGUE)):
-        return _resolved(str(CATALOGUE_PATH)).parent
-    return _resolved(str(DATA_DIR))
+        return resolved(os.environ[ENV_DATA_DIR])
+    if resolved(str(CATALOGUE_PATH)) != resolved(str(DEFAULT_CATALOGUE)):
+        return resolved(str(CATALOGUE_PATH)).parent
+    return resolved(str(DATA_DIR))
 
 
 def shipped_dir() -> Path:
     """The project's shipped tables (typed-in figures, national tables): read-only, same for every place."""
-    return _resolved(str(DATA_DIR))
+    return resolved(str(DATA_DIR))
 
 
 def national_dir() -> Path:
     """The shipped national tables in the project's tidy form, with PROVENANCE.csv."""
-    return _resolved(str(NATIONAL_DIR))
+    return resolved(str(NATIONAL_DIR))
 
 
 def geo_dir() -> Path:
     """The git-ignored cache of fetched or imported geography files (the place's own, like data_dir)."""
     if os.environ.get(ENV_GEO_DIR):
-        return _resolved(os.environ[ENV_GEO_DIR])
-    if _resolved(str(CATALOGUE_PATH)) != _resolved(str(DEFAULT_CATALOGUE)):
-        return _resolved(str(CATALOGUE_PATH)).parent / "geo"
-    return _resolved(str(GEO_DIR))
+        return resolved(os.environ[ENV_GEO_DIR])
+    if resolved(str(CATALOGUE_PATH)) != resolved(str(DEFAULT_CATALOGUE)):
+        return resolved(str(CATALOGUE_PATH)).parent / "geo"
+    return resolved(str(GEO_DIR))
 
 
 def reference_dir() -> Path | None:

@@ -7,6 +7,7 @@ the next rerun and a warm rerun reads nothing from disk.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,11 @@ def ready_table(frame: pd.DataFrame) -> Any:
     from streamlit import dataframe_util
 
     return dataframe_util.convert_pandas_df_to_arrow_table(frame)
+
+
+def short_key(value: object) -> str:
+    """A short digest of a large cache key (its repr), cheaper for Streamlit to hash on each call."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
 
 
 def file_key(path: Path) -> tuple[str, int, int]:

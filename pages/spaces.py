@@ -155,7 +155,9 @@ def _plain(text: str) -> str:
 
 
 folder = str(config.geo_dir())
-geo_key = boundaries.cache_key(Path(folder))
+# One short token for the geography files' identities: every cached call below is keyed on it, and
+# Streamlit hashes a cache's arguments on each call (the full tuple cost milliseconds per visit).
+geo_key = (ui.short_key(boundaries.cache_key(Path(folder))),)
 geo = _geo(folder, geo_key)
 register_path = _register_path()
 reg_mtime = _mtime(register_path)

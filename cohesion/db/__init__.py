@@ -46,7 +46,7 @@ class DatabaseError(RuntimeError):
 def secrets_paths() -> list[Path]:
     """Where Streamlit looks for secrets.toml that the dashboard also reads (project, then cwd)."""
     paths = [config.PROJECT_ROOT / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
-    return list(dict.fromkeys(p.resolve() for p in paths))
+    return list(dict.fromkeys(config.resolved(str(p)) for p in paths))
 
 
 def read_secrets() -> dict:
@@ -77,11 +77,37 @@ def _streamlit_secrets() -> dict:
         return {}
 
 
+_URLS: dict[tuple, str] = {}
+
+
 def database_url() -> str:
-    """The configured database URL, or the embedded SQLite file in the data folder."""
-    url = os.environ.get(ENV_DATABASE_URL, "").strip()
+    """The configured database URL, or the embedded SQLite file in the data folder.
+
+    Asked several times per page visit: worked out again only when the setting's sources change
+    (the environment variable, the data folder, the secrets files' identities, Streamlit's secrets).
+    """
+    env = os.environ.get(ENV_DATABASE_URL, "").strip()
+    streamlit_section = _streamlit_secrets().get("database")
+    key = (env, str(config.data_dir()), repr(streamlit_section),
+           tuple((str(p), *_identity(p)) for p in secrets_paths()))
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = _database_url(env, streamlit_section)
+    return url
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _database_url(env: str, streamlit_section: object) -> str:
+    url = env
     if not url:
-        section = _streamlit_secrets().get("database") or read_secrets().get("database", {})
+        section = streamlit_section or read_secrets().get("database", {})
         url = str(section.get("url", "")).strip() if isinstance(section, dict) else ""
     if not url:
         url = f"sqlite:///{config.data_dir() / SQLITE_NAME}"
