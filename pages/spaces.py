@@ -16,10 +16,8 @@ import streamlit as st
 
 from cohesion import accessibility as a11y
 from cohesion import config, ui
-from cohesion.geo import aggregate, boundaries, display, need
-from cohesion.spaces import collect as spaces_collect
-from cohesion.spaces import maps, search, url_state, view
-from cohesion.spaces.indicator import participation_by_district, participation_citation
+from cohesion.geo import aggregate, boundaries, need
+from cohesion.spaces import cached, maps, search, url_state
 from cohesion.spaces.layer import layer_name
 from cohesion.spaces.layer_registry import DEFAULT_COUNTED
 
@@ -27,11 +25,12 @@ ui.through_entry_point()
 
 catalogue = ui.require_catalogue()
 place = catalogue.place
+place_key = (place.code, place.name)
 st.title("Community spaces")
 st.caption(f"Strategy priority 10: where social infrastructure in {place.name} is strongest and weakest. "
            "Search a postcode or a ward; the link keeps what you chose.")
 
-MAP_HEIGHT = 560
+MAP_HEIGHT = cached.MAP_HEIGHT
 AREA_LABELS = {"wards": "Current wards", "none": "No shading"}  # "lsoa" is named after the edition in use
 CNI_NOTE = ("Community Needs Index (OCSI, 2023) civic-assets score: higher means more need (fewer community, "
             "civic and cultural assets). 0 is about the middle of England's neighbourhoods, so a negative score "
@@ -51,96 +50,6 @@ def _register_path() -> Path:
         return config.data_dir() / "community_spaces/register.csv"
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _geo(folder: str, key: tuple) -> boundaries.GeoData:
-    return boundaries.load_geo(Path(folder))
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _collected(register: str, reg_mtime: float, folder: str, geo_key: tuple) -> spaces_collect.Collected:
-    geo = _geo(folder, geo_key)
-    area = spaces_collect.area_for(geo, place.code, place.name)
-    return spaces_collect.collect(Path(register), geo, area)
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _authorities(folder: str, geo_key: tuple) -> dict[str, str]:
-    return search.authority_names(_geo(folder, geo_key).layers.get("authorities.csv"))
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _spaces(register: str, reg_mtime: float, folder: str, geo_key: tuple, remove: tuple[str, ...],
-            add: tuple[tuple[str, str], ...]) -> tuple[pd.DataFrame, list[str]]:
-    """(every space with the what-if applied, what-if messages)."""
-    spaces = _collected(register, reg_mtime, folder, geo_key).spaces
-    if remove or add:
-        return need.what_if(spaces, remove, add, _geo(folder, geo_key).postcodes, place.code)
-    return spaces, []
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _prepared(register: str, reg_mtime: float, folder: str, geo_key: tuple, remove: tuple[str, ...],
-              add: tuple[tuple[str, str], ...], counted: tuple[str, ...],
-              ) -> tuple[spaces_collect.Prepared, pd.DataFrame, list[str]]:
-    """(area tables and ranking from the counted layers only, every space, what-if messages)."""
-    spaces, messages = _spaces(register, reg_mtime, folder, geo_key, remove, add)
-    provision = spaces[spaces["layer"].isin(counted + ("what-if",))]
-    return spaces_collect.prepare(_geo(folder, geo_key), provision), spaces, messages
-
-
-@st.cache_resource(show_spinner=False)
-def _geometry_cache() -> display.GeometryCache:
-    # One per process: polygons simplified and encoded once per geography version, for every session.
-    return display.GeometryCache()
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _points(spaces_key: tuple, lost: bool) -> dict[str, maps.EncodedList]:
-    """Map points per layer, encoded once; a view picks the layers it shows."""
-    return maps.point_layers(_spaces(*spaces_key)[0], include_lost=lost)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _deck(folder: str, geo_key: tuple, prep_key: tuple, level: str | None, measure: str | None,
-          shown: tuple[str, ...], lost: bool, basemap: str | None, query: str,
-          ) -> tuple[object, float, float, display.ZoomLevel]:
-    """(the map, the shading's range, the zoom level its polygons were simplified for)."""
-    prepared, spaces, _ = _prepared(*prep_key)
-    geo = _geo(folder, geo_key)
-    found = search.find(query, geo, place.code, place.name, _authorities(folder, geo_key)) if query else None
-    return view.map_deck(geo, _geometry_cache().get(Path(folder), geo), prepared, spaces,
-                         maps.shown_points(_points(prep_key[:6], lost), shown + ("what-if",)),
-                         level, measure, found, basemap, MAP_HEIGHT)
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _closable(register: str, reg_mtime: float, folder: str, geo_key: tuple) -> dict[str, str]:
-    return view.closable(_collected(register, reg_mtime, folder, geo_key).spaces)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _problems(spaces_key: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    return view.problem_tables(_spaces(*spaces_key)[0])
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _tallies(spaces_key: tuple) -> view.Tallies:
-    return view.tallies(_spaces(*spaces_key)[0])
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _near(spaces_key: tuple, shown: tuple[str, ...], lat: float, lon: float, postcode: str,
-          radius: int) -> tuple[int, pd.DataFrame]:
-    return view.near_table(_spaces(*spaces_key)[0], shown, lat, lon, postcode, radius)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _districts(prep_key: tuple, published: str, published_mtime: float) -> tuple[dict[str, float], str, pd.DataFrame]:
-    participation = participation_by_district(Path(published))
-    citation = participation_citation(Path(published))
-    return participation, citation, aggregate.district_summary(_prepared(*prep_key)[1], participation)
-
-
 def _swatches(table: pd.DataFrame) -> object:
     # The colour column shows the colour itself (no hex text); the words are in the other columns.
     # A grey border so a light swatch (white for schools) still shows on the white table.
@@ -158,10 +67,10 @@ folder = str(config.geo_dir())
 # One short token for the geography files' identities: every cached call below is keyed on it, and
 # Streamlit hashes a cache's arguments on each call (the full tuple cost milliseconds per visit).
 geo_key = (ui.short_key(boundaries.cache_key(Path(folder))),)
-geo = _geo(folder, geo_key)
+geo = cached.geo(folder, geo_key)
 register_path = _register_path()
 reg_mtime = _mtime(register_path)
-collected = _collected(str(register_path), reg_mtime, folder, geo_key)
+collected = cached.collected(place_key, str(register_path), reg_mtime, folder, geo_key)
 
 if geo.missing:
     st.warning(
@@ -199,7 +108,7 @@ def _default(key: str, value: object) -> object:
 with st.sidebar:
     st.header("What if…")
     st.caption("Close a space or open a new one and see the map and ranking change. Nothing is saved.")
-    labels = _closable(str(register_path), reg_mtime, folder, geo_key)
+    labels = cached.closable(place_key, str(register_path), reg_mtime, folder, geo_key)
     remove = tuple(sorted(st.multiselect("Close these spaces", list(labels), format_func=labels.get)))
     add_name = st.text_input("Open a new space: name", value="")
     add_postcode = st.text_input("…at postcode", value="", placeholder=need.example_postcode(geo))
@@ -227,13 +136,13 @@ shown = tuple(k for k in st.session_state.get("spaces_layers", present) if k in 
 default_counted = [k for k in present if k in DEFAULT_COUNTED]
 
 counted = tuple(k for k in st.session_state.get("spaces_count", default_counted) if k in present)
-prep_key = (str(register_path), reg_mtime, folder, geo_key, remove, add, counted)
-prepared, spaces, whatif_messages = _prepared(*prep_key)
-baseline, _, _ = _prepared(str(register_path), reg_mtime, folder, geo_key, (), (), counted)
+prep_key = (place_key, str(register_path), reg_mtime, folder, geo_key, remove, add, counted)
+prepared, spaces, whatif_messages = cached.prepared(*prep_key)
+baseline, _, _ = cached.prepared(place_key, str(register_path), reg_mtime, folder, geo_key, (), (), counted)
 for message in whatif_messages:
     st.info(f"What-if: {_plain(message)}. The figures below are not real.", icon=":material/science:")
 
-found = search.find(query, geo, place.code, place.name, _authorities(folder, geo_key)) if query else None
+found = search.find(query, geo, place.code, place.name, cached.authorities(folder, geo_key)) if query else None
 if found is not None:
     if found.kind == "none":
         st.error(_plain(found.message), icon=":material/search_off:")
@@ -243,12 +152,12 @@ if found is not None:
         st.success(_plain(found.message), icon=":material/location_on:")
 
 # --- the map --------------------------------------------------------------------------------------
-tallies = _tallies(prep_key[:6])
+tallies = cached.tallies(prep_key[:7])  # the spaces' key: everything but the counted layers
 on_map = tallies.on_map(shown)  # category -> spaces drawn
 on_map_total = sum(on_map.values())
 lost = st.session_state.get("spaces_lost", False)
 basemap_key, basemap_url, basemap_note = maps.basemap_choice()
-deck, vmin, vmax, zoom = _deck(folder, geo_key, prep_key, level, measure, shown, lost, basemap_url,
+deck, vmin, vmax, zoom = cached.deck(folder, geo_key, prep_key, level, measure, shown, lost, basemap_url,
                                query if found is not None and found.kind != "none" else "")
 if on_map_total or level or (found is not None and found.kind != "none"):
     st.pydeck_chart(deck, height=MAP_HEIGHT, width="stretch", alt=a11y.map_text(
@@ -310,7 +219,7 @@ if tallies.not_placed:
 
 # --- spaces near the searched postcode ----------------------------------------------------------
 if found is not None and found.kind == "postcode":
-    within, near = _near(prep_key[:6], shown, found.lat, found.lon, found.postcode, radius)
+    within, near = cached.near(prep_key[:7], shown, found.lat, found.lon, found.postcode, radius)
     st.header(f"Spaces within {radius:,} m of {found.postcode}")
     st.write(f"{within} open space(s) in the layers shown, nearest first. "
              "Sensitive venues are listed by district only, never with a distance.")
@@ -368,7 +277,7 @@ else:
 
 # --- postcode districts (works with no boundaries) ----------------------------------------------
 st.header("By postcode district")
-participation, citation, districts = _districts(prep_key, str(config.data_dir() / "published_figures.csv"),
+participation, citation, districts = cached.districts(prep_key, str(config.data_dir() / "published_figures.csv"),
                                                 _mtime(config.data_dir() / "published_figures.csv"))
 districts = districts.copy()  # the cached frame stays untouched
 districts["listening_participation_pct"] = [  # a missing share says so, never blank or zero
@@ -384,7 +293,7 @@ st.caption(f"Counts are of every layer loaded ({', '.join(layer.title for layer 
               else "Listening-exercise participation by district: not loaded."))
 
 with st.expander("Data problems and sources"):
-    placed, problems, unplaced = _problems(prep_key[:6])
+    placed, problems, unplaced = cached.problems(prep_key[:7])
     st.dataframe(placed, hide_index=True, width="stretch")
     for layer in collected.layers:
         for note in layer.notes:
