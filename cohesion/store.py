@@ -194,7 +194,11 @@ def _process_alive(pid: int) -> bool:
 
 def write_version(version: str, frames: dict[str, pd.DataFrame], manifest: Manifest,
                   root: Path | None = None, observations: pd.DataFrame | None = None) -> Path:
-    """Write a complete version beside the old ones, then make it live in one rename."""
+    """Write a complete version beside the old ones, then make it live in one rename.
+
+    `observations` are tidy rows as `refresh.combine` gives them (written as they are); without
+    them, the frames' rows together.
+    """
     root = root or config.store_dir()
     versions = root / "versions"
     versions.mkdir(parents=True, exist_ok=True)
@@ -205,8 +209,8 @@ def write_version(version: str, frames: dict[str, pd.DataFrame], manifest: Manif
             write_parquet(frame, staging / "sources" / f"{source_id}.parquet")
         if observations is None:
             nonempty = [f for f in frames.values() if len(f)]
-            observations = pd.concat(nonempty, ignore_index=True) if nonempty else tidy.empty_frame()
-        write_parquet(tidy.conform(observations), staging / "observations.parquet")
+            observations = tidy.conform(pd.concat(nonempty, ignore_index=True) if nonempty else tidy.empty_frame())
+        write_parquet(observations, staging / "observations.parquet")
         (staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
         final = versions / version
         os.replace(staging, final)
