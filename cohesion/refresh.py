@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from pandas.api.types import union_categoricals
 
 from cohesion import config, store, tidy
 from cohesion.catalogue import Catalogue, load_catalogue
@@ -31,6 +30,7 @@ from cohesion.loaders.registry import get_loader
 
 Progress = Callable[[str], None]
 MAX_SHRINK = 0.5  # a new load with fewer than half the rows of the last good one is held back
+SMALL_ROWS = 200_000  # below this many rows, categorical text is concatenated as plain text
 
 
 def _stderr(message: str) -> None:
@@ -103,16 +103,32 @@ def combine(frames: dict[str, pd.DataFrame], catalogue: Catalogue) -> pd.DataFra
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """pd.concat, keeping a text column categorical when any frame has it so: concatenating a
     categorical with text (or with other categories) would give millions of Python strings."""
-    frames = list(frames)
-    for col in frames[0].columns:
-        if any(isinstance(f[col].dtype, pd.CategoricalDtype) for f in frames) and \
-                all(col in f and pd.api.types.is_string_dtype(f[col]) and not f[col].hasnans for f in frames):
-            parts = [f[col] if isinstance(f[col].dtype, pd.CategoricalDtype) else f[col].astype("category")
-                     for f in frames]
-            union = union_categoricals([p.array for p in parts], ignore_order=True)
-            frames = [f.assign(**{col: pd.Categorical.from_codes(c, dtype=union.dtype)}) for f, c in
-                      zip(frames, np.split(union.codes, np.cumsum([len(f) for f in frames])[:-1]), strict=True)]
-    return pd.concat(frames, ignore_index=True)
+    columns = frames[0].columns
+    if sum(len(f) for f in frames) < SMALL_ROWS:  # text is cheaper than merging categories
+        return pd.concat([_plain(f) for f in frames], ignore_index=True)
+    kept = [c for c in columns if any(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames if c in f)
+            and all(c in f and pd.api.types.is_string_dtype(f[c]) and not f[c].hasnans for f in frames)]
+    if not kept:
+        return pd.concat(frames, ignore_index=True)
+    out = pd.concat([f.drop(columns=kept) for f in frames], ignore_index=True)
+    return out.assign(**{c: _union([f[c] for f in frames]) for c in kept})[list(columns)]
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(cats, str)) if cats else frame
+
+
+def _union(parts: list[pd.Series]) -> pd.Categorical:
+    """Text columns (some categorical) end to end as one categorical: one factorize over each
+    part's distinct values (a categorical's categories) or cells (plain text)."""
+    cats = [isinstance(p.dtype, pd.CategoricalDtype) for p in parts]
+    values = [p.cat.categories.to_numpy(dtype=object) if cat else p.to_numpy(dtype=object) for p, cat in zip(parts, cats, strict=True)]
+    codes, uniques = pd.factorize(np.concatenate(values), use_na_sentinel=False)
+    ends = np.cumsum([len(v) for v in values])
+    pieces = [piece[p.cat.codes.to_numpy()] if cat else piece
+              for p, cat, piece in zip(parts, cats, np.split(codes, ends[:-1]), strict=True)]
+    return pd.Categorical.from_codes(np.concatenate(pieces), categories=pd.Index(uniques, dtype=str))
 
 
 def _as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

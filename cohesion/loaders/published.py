@@ -31,7 +31,8 @@ from cohesion.loaders.errors import DataFileError, require_columns
 CITATION_COLUMNS = ["publisher", "publication", "table_or_section", "vintage", "licence"]
 REQUIRED = ["source_id", "measure", "period", "area_code", "area_name", "area_type", "value", "unit", *CITATION_COLUMNS]
 BLOCK_BYTES = 4 << 20  # the reader's block: small enough to stream, big enough to be cheap per block
-_TEXT = pa.dictionary(pa.int32(), pa.string())
+# Cells are read as bytes and checked as UTF-8 once per distinct value (see _Codes.add), not per cell.
+_CELLS = pa.dictionary(pa.int32(), pa.binary())
 
 
 def read_published_table(path: Path) -> pd.DataFrame:
@@ -44,8 +45,9 @@ def read_published_table(path: Path) -> pd.DataFrame:
     bad_period = _per_category(raw["period"], lambda p: tidy.period_end(p) is None)
     _first_bad(path, bad_period, "period",
                lambda i: f"period '{raw['period'].iat[i]}' not recognised; expected 2024/25, 2025 or 2025-06")
-    future = _per_category(raw["period"], future_period_problem, dtype=object)
-    _first_bad(path, pd.notna(future), "period", lambda i: str(future[i]))
+    future = np.array([future_period_problem(p) for p in raw["period"].cat.categories], dtype=object)
+    periods = raw["period"].cat.codes.to_numpy()
+    _first_bad(path, pd.notna(future)[periods], "period", lambda i: str(future[periods[i]]))
     values = _numbers(raw["value"], commas=True)
     notes = _blank(raw["status_note"]) if "status_note" in raw else np.ones(len(raw), dtype=bool)
     _first_bad(path, np.isnan(values) & notes, "value", lambda i: f"value '{raw['value'].iat[i]}' is not a number; "
@@ -65,15 +67,16 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     the blocks' values are made one set of categories per column at the end.
     """
     _require_text(path)
+    options = {"read_options": pcsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
+               "convert_options": pcsv.ConvertOptions(default_column_type=_CELLS, null_values=[],
+                                                      strings_can_be_null=False, quoted_strings_can_be_null=False)}
     try:
-        reader = pcsv.open_csv(
-            path, read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
-            convert_options=pcsv.ConvertOptions(default_column_type=_TEXT, null_values=[], strings_can_be_null=False,
-                                                quoted_strings_can_be_null=False))
-        columns = [_Codes() for _ in reader.schema.names]
-        for batch in reader:
-            for column, array in zip(columns, batch.columns, strict=True):
-                column.add(array)
+        with pcsv.open_csv(path, **options) as reader:
+            names = reader.schema.names
+            columns = [_Codes() for _ in names]
+            for batch in reader:
+                for column, array in zip(columns, batch.columns, strict=True):
+                    column.add(array)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         # Rare and slow on purpose: read the file whole to say exactly what is wrong, and where.
         data = read_bytes(path)
@@ -82,8 +85,7 @@ def _read_text_table(path: Path) -> pd.DataFrame:
                                                       "comma-separated UTF-8 text") from None
     finally:
         pa.default_memory_pool().release_unused()  # the blocks' memory, back to the system
-    return pd.DataFrame({name: column.categorical() for name, column in
-                         zip(_dedup_names(reader.schema.names), columns, strict=True)})
+    return pd.DataFrame({name: column.categorical() for name, column in zip(_dedup_names(names), columns, strict=True)})
 
 
 class _Codes:
@@ -95,7 +97,7 @@ class _Codes:
         self.parts: list[np.ndarray] = []
 
     def add(self, array: pa.DictionaryArray) -> None:
-        self.dictionaries.append(array.dictionary)
+        self.dictionaries.append(array.dictionary.cast(pa.string()))  # ArrowInvalid when not UTF-8
         self.parts.append(array.indices.to_numpy(zero_copy_only=False).astype(_code_type(len(array.dictionary))))
 
     def categorical(self) -> pd.Categorical:
@@ -143,10 +145,9 @@ def _dedup_names(names: Any) -> list[str]:
     return names
 
 
-def _per_category(column: pd.Series, fn: Callable[[str], Any], dtype: Any = bool) -> np.ndarray:
+def _per_category(column: pd.Series, fn: Callable[[str], bool]) -> np.ndarray:
     """`fn` of every cell of a categorical column, computed once per distinct value."""
-    per_value = np.array([fn(value) for value in column.cat.categories], dtype=dtype)
-    return per_value[column.cat.codes.to_numpy()]
+    return np.array([fn(value) for value in column.cat.categories], dtype=bool)[column.cat.codes.to_numpy()]
 
 
 def _blank(column: pd.Series) -> np.ndarray:
