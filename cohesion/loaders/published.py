@@ -155,11 +155,13 @@ def _blank(column: pd.Series) -> np.ndarray:
     return np.asarray(column.cat.categories.str.strip() == "", dtype=bool)[column.cat.codes.to_numpy()]
 
 
-def _numbers(column: pd.Series, *, commas: bool = False) -> np.ndarray:
+def _numbers(column: pd.Series, *, commas: bool = False, strip: bool = False) -> np.ndarray:
     """The column as floats, NaN where a cell is not a number (tidy.to_float, once per distinct cell)."""
     text = pd.Series(column.cat.categories, dtype=str)
     if commas:
         text = text.str.replace(",", "", regex=False)
+    if strip:
+        text = text.str.strip()
     return tidy.to_float(text).to_numpy()[column.cat.codes.to_numpy()] if len(text) else np.full(len(column), np.nan)
 
 
@@ -181,7 +183,7 @@ def load_published_figures(path: Path) -> pd.DataFrame:
     for col in tidy.TIDY_COLUMNS:
         if col in tidy.NUMBER_COLUMNS:
             if col in raw:
-                frame[col] = _numbers(raw[col], commas=col == "value")
+                frame[col] = _numbers(raw[col], commas=col == "value", strip=col == "value")
         elif col in raw:
             frame[col] = raw[col]
         elif col in tidy.TEXT_COLUMNS:  # absent: empty text, still one code per row
