@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cohesion import config, store, tidy
 from cohesion.catalogue import Catalogue, load_catalogue
@@ -29,6 +30,7 @@ from cohesion.loaders.registry import get_loader
 
 Progress = Callable[[str], None]
 MAX_SHRINK = 0.5  # a new load with fewer than half the rows of the last good one is held back
+SMALL_ROWS = 200_000  # below this many rows, categorical text is concatenated as plain text
 
 
 def _stderr(message: str) -> None:
@@ -49,21 +51,36 @@ def map_to_indicators(frame: pd.DataFrame, source: Source, catalogue: Catalogue)
         columns=["measure", "_indicator", "_comparator_only"],
     )
     if own["measure"].is_unique:  # each measure feeds one indicator: a lookup, not a join (national scale)
-        keys = frame["measure"].astype("category")
-        lookup = own.set_index("measure")
-        found = keys.map(lookup["_indicator"]).astype(object)
-        keep = found.notna().to_numpy()
-        out = frame.loc[keep].drop(columns=["indicator_id"]).assign(
-            _indicator=found[keep].astype(str),
-            _comparator_only=keys[keep].map(lookup["_comparator_only"]).astype(bool))
+        keys = frame["measure"].astype("category")  # already so from the published-figures loader
+        per_key = own.set_index("measure").reindex(keys.cat.categories)  # once per distinct measure
+        codes = keys.cat.codes.to_numpy()
+        found = per_key["_indicator"].notna().to_numpy()[codes]
+        comparator_only = per_key["_comparator_only"].eq(True).to_numpy()[codes]
+        # A comparator measure (e.g. England's Community Life Survey figure beside the council's own
+        # survey question) contributes rows for other areas only, never for the place itself.
+        keep = found & ~(comparator_only & (frame["area_code"] == catalogue.place.code).to_numpy())
+        out = frame.copy(deep=False) if keep.all() else frame.loc[keep]  # one copy of the rows at most
+        indicator = _recode(keys if keep.all() else keys[keep], per_key["_indicator"])
+        # Categorical stays categorical (national scale); another loader's text stays text.
+        out["indicator_id"] = indicator if isinstance(frame["measure"].dtype, pd.CategoricalDtype) \
+            else np.asarray(indicator, dtype=object).astype(str)
     else:  # a measure shared by indicators gives a row to each
         out = frame.drop(columns=["indicator_id"]).merge(own, on="measure", how="inner")
-    # A comparator measure (e.g. England's Community Life Survey figure beside the council's own
-    # survey question) contributes rows for other areas only, never for the place itself.
-    out = out[~(out["_comparator_only"] & (out["area_code"] == catalogue.place.code))]
-    out = out.rename(columns={"_indicator": "indicator_id"}).drop(columns=["_comparator_only"])
-    out["source_id"] = out["source_id"].where(out["source_id"] != "", source.id)
+        out = out[~(out["_comparator_only"] & (out["area_code"] == catalogue.place.code))]
+        out = out.rename(columns={"_indicator": "indicator_id"}).drop(columns=["_comparator_only"])
+    if isinstance(out["source_id"].dtype, pd.CategoricalDtype):  # per distinct id, not per row
+        ids = out["source_id"].cat.categories
+        out["source_id"] = _recode(out["source_id"], pd.Series(ids.where(ids != "", source.id), index=ids))
+    else:
+        out["source_id"] = out["source_id"].where(out["source_id"] != "", source.id)
     return tidy.conform(out)
+
+
+def _recode(column: pd.Series, per_category: pd.Series) -> pd.Categorical:
+    """A categorical column's rows given `per_category[category]` (text), as a categorical again."""
+    values = per_category.reindex(column.cat.categories).to_numpy(dtype=object)
+    new_codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return pd.Categorical.from_codes(new_codes[column.cat.codes.to_numpy()], categories=pd.Index(uniques, dtype=str))
 
 
 def combine(frames: dict[str, pd.DataFrame], catalogue: Catalogue) -> pd.DataFrame:
@@ -78,19 +95,80 @@ def combine(frames: dict[str, pd.DataFrame], catalogue: Catalogue) -> pd.DataFra
     ordered += [f for sid, f in frames.items() if sid in typed and len(f)]
     if not ordered:
         return tidy.empty_frame()
-    combined = pd.concat(ordered, ignore_index=True) if len(ordered) > 1 else ordered[0]
-    key = ["indicator_id", "period", "area_code", "breakdown"]
-    return tidy.conform(combined[~_duplicated(combined, key)])
+    combined = _concat(ordered) if len(ordered) > 1 else ordered[0]
+    duplicated = _duplicated(combined, ["indicator_id", "period", "area_code", "breakdown"])
+    return tidy.conform(combined[~duplicated] if duplicated.any() else combined)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """pd.concat, keeping a text column categorical when any frame has it so: concatenating a
+    categorical with text (or with other categories) would give millions of Python strings."""
+    columns = frames[0].columns
+    if sum(len(f) for f in frames) < SMALL_ROWS:  # text is cheaper than merging categories
+        return pd.concat([_plain(f) for f in frames], ignore_index=True)
+    kept = [c for c in columns if any(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames if c in f)
+            and all(c in f and pd.api.types.is_string_dtype(f[c]) and not f[c].hasnans for f in frames)]
+    if not kept:
+        return pd.concat(frames, ignore_index=True)
+    out = pd.concat([f.drop(columns=kept) for f in frames], ignore_index=True)
+    return out.assign(**{c: _union([f[c] for f in frames]) for c in kept})[list(columns)]
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(cats, str)) if cats else frame
+
+
+def _union(parts: list[pd.Series]) -> pd.Categorical:
+    """Text columns (some categorical) end to end as one categorical: one factorize over each
+    part's distinct values (a categorical's categories) or cells (plain text)."""
+    cats = [isinstance(p.dtype, pd.CategoricalDtype) for p in parts]
+    values = [p.cat.categories.to_numpy(dtype=object) if cat else p.to_numpy(dtype=object) for p, cat in zip(parts, cats, strict=True)]
+    codes, uniques = pd.factorize(np.concatenate(values), use_na_sentinel=False)
+    ends = np.cumsum([len(v) for v in values])
+    pieces = [piece[p.cat.codes.to_numpy()] if cat else piece
+              for p, cat, piece in zip(parts, cats, np.split(codes, ends[:-1]), strict=True)]
+    return pd.Categorical.from_codes(np.concatenate(pieces), categories=pd.Index(uniques, dtype=str))
+
+
+def _as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`frame` with categorical `columns` as (Arrow-backed) text: built in one C++ take, where
+    `astype(str)` in tidy.check_tidy would build millions of Python strings first."""
+    cats = {c: frame[c] for c in columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.assign(**{c: pd.array(pa.array(col.array).cast(pa.large_string()), dtype="str")
+                           for c, col in cats.items()}) if cats else frame
+
+
+def _check_tidy(frame: pd.DataFrame) -> list[str]:
+    """tidy.check_tidy, cheaply for categorical text (see `_as_text`)."""
+    try:
+        return tidy.check_tidy(_as_text(frame, ["period", "area_code", "status_note"]))
+    finally:
+        pa.default_memory_pool().release_unused()  # the text was only needed for the check
 
 
 def _duplicated(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
     """`frame.duplicated(key, keep="first")`, on integer codes: hashing four text columns of
     millions of rows took seconds at national scale."""
-    codes = [pd.factorize(frame[c], use_na_sentinel=False)[0].astype(np.int64) for c in key]
+    codes = [_codes(frame[c]) for c in key]
     sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
     if np.prod([float(n) for n in sizes]) >= 2 ** 62:  # too many combinations for one integer
         return frame.duplicated(subset=key, keep="first").to_numpy()
-    return pd.Series(np.ravel_multi_index(codes, sizes)).duplicated(keep="first").to_numpy()
+    combined = np.ravel_multi_index(codes, sizes)
+    if np.prod([float(n) for n in sizes]) > 4 * len(frame) + 1024:
+        return pd.Series(combined).duplicated(keep="first").to_numpy()
+    # Few possible keys (a full national table): the first row of each key without hashing.
+    rows = np.arange(len(frame), dtype=np.int64)
+    first = np.full(int(np.prod(sizes)), len(frame), dtype=np.int64)
+    np.minimum.at(first, combined, rows)
+    return first[combined] != rows
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    """Integer codes of a column's values (equal values, equal codes), as int64."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and not column.hasnans:
+        return column.cat.codes.to_numpy().astype(np.int64)
+    return pd.factorize(column, use_na_sentinel=False)[0].astype(np.int64)
 
 
 def load_source(source: Source, catalogue: Catalogue) -> tuple[pd.DataFrame | None, store.SourceReport]:
@@ -111,9 +189,9 @@ def load_source(source: Source, catalogue: Catalogue) -> tuple[pd.DataFrame | No
             report.status = "no_file"
             report.problems.append(f"no file at {source.path} yet")
             return None, report
-        raw = get_loader(source.loader)(path)
-        frame = map_to_indicators(tidy.conform(raw), source, catalogue)
-        report.problems.extend(tidy.check_tidy(frame))
+        # The loader's rows are not held past this line: at national scale each copy is hundreds of MB.
+        frame = map_to_indicators(tidy.conform(get_loader(source.loader)(path)), source, catalogue)
+        report.problems.extend(_check_tidy(frame))
     except FileNotFoundError as exc:
         report.status = "not_configured"
         report.problems.append(str(exc))
