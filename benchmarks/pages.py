@@ -39,11 +39,22 @@ _REFRESH_CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 from cohesion.refresh import refresh
+
+
+def peak_mb():
+    # VmHWM: this process's own peak. ru_maxrss would also count the parent's resident memory at
+    # the fork (Linux folds it in at exec), and the parent holds the previous scale's tables.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 start, cpu = time.perf_counter(), time.process_time()
 manifest = refresh(Path(sys.argv[1]), progress=lambda _m: None)
 print(json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
                   "rows": sum(r.rows for r in manifest.sources.values()),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 
 
