@@ -1,17 +1,20 @@
-"""The Community spaces page's caches: defined once per process, not on every page run.
+"""The Community spaces page's caches: one per process, shared by every session.
 
-Streamlit works out a cached function's identity from its source each time the decorator runs;
-in the page script that was thirteen times per visit. Here the decorators run once, at import.
-Everything a cached function depends on is in its arguments (the place among them), so the
-caches stay correct for any catalogue. Plain package functions do the work; this is glue.
+Streamlit's caches cost the page more than its own work on a warm visit: the decorator works out
+the function's identity from its source each time the page script runs (thirteen times a visit),
+and each call inspects the signature and hashes every argument. Here they are plain bounded LRU
+caches, defined once at import and keyed on small tuples of strings and numbers. Everything a
+cached function depends on is in its arguments (the place, file paths with their modification
+times, the geography token), so the caches stay correct for any catalogue and after any import.
+Results are shared between sessions: callers must not mutate them.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
-import streamlit as st
 
 from cohesion.geo import aggregate, boundaries, display, need
 from cohesion.spaces import collect as spaces_collect
@@ -23,24 +26,24 @@ MAP_HEIGHT = 560
 Place = tuple[str, str]  # (code, name) of the catalogue's place
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@functools.lru_cache(maxsize=2)
 def geo(folder: str, key: tuple) -> boundaries.GeoData:
     return boundaries.load_geo(Path(folder))
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@functools.lru_cache(maxsize=2)
 def collected(place: Place, register: str, reg_mtime: float, folder: str, geo_key: tuple) -> spaces_collect.Collected:
     geography = geo(folder, geo_key)
     area = spaces_collect.area_for(geography, *place)
     return spaces_collect.collect(Path(register), geography, area)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@functools.lru_cache(maxsize=2)
 def authorities(folder: str, geo_key: tuple) -> dict[str, str]:
     return search.authority_names(geo(folder, geo_key).layers.get("authorities.csv"))
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def spaces(place: Place, register: str, reg_mtime: float, folder: str, geo_key: tuple, remove: tuple[str, ...],
             add: tuple[tuple[str, str], ...]) -> tuple[pd.DataFrame, list[str]]:
     """(every space with the what-if applied, what-if messages)."""
@@ -50,7 +53,7 @@ def spaces(place: Place, register: str, reg_mtime: float, folder: str, geo_key: 
     return every, []
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def prepared(place: Place, register: str, reg_mtime: float, folder: str, geo_key: tuple, remove: tuple[str, ...],
               add: tuple[tuple[str, str], ...], counted: tuple[str, ...],
               ) -> tuple[spaces_collect.Prepared, pd.DataFrame, list[str]]:
@@ -60,19 +63,19 @@ def prepared(place: Place, register: str, reg_mtime: float, folder: str, geo_key
     return spaces_collect.prepare(geo(folder, geo_key), provision), every, messages
 
 
-@st.cache_resource(show_spinner=False)
+@functools.lru_cache(maxsize=1)
 def geometry_cache() -> display.GeometryCache:
     # One per process: polygons simplified and encoded once per geography version, for every session.
     return display.GeometryCache()
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def points(spaces_key: tuple, lost: bool) -> dict[str, maps.EncodedList]:
     """Map points per layer, encoded once; a view picks the layers it shows."""
     return maps.point_layers(spaces(*spaces_key)[0], include_lost=lost)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@functools.lru_cache(maxsize=16)
 def deck(folder: str, geo_key: tuple, prep_key: tuple, level: str | None, measure: str | None,
           shown: tuple[str, ...], lost: bool, basemap: str | None, query: str,
           ) -> tuple[object, float, float, display.ZoomLevel]:
@@ -86,28 +89,28 @@ def deck(folder: str, geo_key: tuple, prep_key: tuple, level: str | None, measur
                          level, measure, found, basemap, MAP_HEIGHT)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@functools.lru_cache(maxsize=2)
 def closable(place: Place, register: str, reg_mtime: float, folder: str, geo_key: tuple) -> dict[str, str]:
     return view.closable(collected(place, register, reg_mtime, folder, geo_key).spaces)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def problems(spaces_key: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return view.problem_tables(spaces(*spaces_key)[0])
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def tallies(spaces_key: tuple) -> view.Tallies:
     return view.tallies(spaces(*spaces_key)[0])
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def near(spaces_key: tuple, shown: tuple[str, ...], lat: float, lon: float, postcode: str,
           radius: int) -> tuple[int, pd.DataFrame]:
     return view.near_table(spaces(*spaces_key)[0], shown, lat, lon, postcode, radius)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def districts(prep_key: tuple, published: str, published_mtime: float) -> tuple[dict[str, float], str, pd.DataFrame]:
     participation = participation_by_district(Path(published))
     citation = participation_citation(Path(published))
