@@ -16,10 +16,7 @@ import zlib
 from datetime import date
 from pathlib import Path
 
-from cohesion.catalogue import CatalogueError
-from cohesion.meeting.cli import parse_day
-from cohesion.report.pack import build_current_pack
-from cohesion.report.render import PackUnavailable
+from cohesion.report import render, vega
 
 
 def count_pages(pdf: bytes) -> int:
@@ -44,6 +41,17 @@ def count_pages(pdf: bytes) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The chart engine starts (off the GIL) while the pack's libraries load, and the garbage
+    # collector waits until the pack is written: both cut the cold build's time (see vega.py,
+    # render.gc_paused). Hence the imports inside the functions here.
+    vega.warm_up()
+    with render.gc_paused():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
+    from cohesion.meeting.cli import parse_day
+
     parser = argparse.ArgumentParser(prog="python -m cohesion report", description="Build the board pack PDF.")
     parser.add_argument("--out", required=True, help="where to write the PDF, e.g. out/board-pack.pdf")
     parser.add_argument("--today", type=parse_day, default=date.today(),
@@ -53,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     if out.suffix.lower() != ".pdf":
         print(f"--out {args.out}: expected a file name ending in .pdf")
         return 2
+    from cohesion.catalogue import CatalogueError
+    from cohesion.report.pack import build_current_pack
+
     started = time.perf_counter()
     try:
         pdf, warnings = build_current_pack(today=args.today)
@@ -61,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}")
         return 2
-    except PackUnavailable as exc:
+    except render.PackUnavailable as exc:
         print(exc)
         return 1
     for warning in warnings:

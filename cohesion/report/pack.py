@@ -9,7 +9,7 @@ how to read a status, sources and licences.
 
 The content is the pack model (`model.py`: read layer, status service, presenter); `markup.py`
 writes it as HTML and `render.py` prints that with WeasyPrint as a tagged PDF, with charts as
-PNGs rendered by vl-convert, so no browser is needed. Each priority is a PDF bookmark.
+SVGs rendered by vl-convert, so no browser is needed. Each priority is a PDF bookmark.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from cohesion.meeting.actions import Action, ActionLog, read_actions
 from cohesion.meeting.assess import Assessment
 from cohesion.meeting.diff import Change, diff_snapshots
 from cohesion.meeting.snapshot import latest_snapshot, take_snapshot
-from cohesion.report import markup, render
+from cohesion.report import markup, render, vega
 from cohesion.report.model import AUTHOR, build_model, source_vintages
 from cohesion.report.render import PackUnavailable
 from cohesion.status.service import assess, assess_current
@@ -58,8 +58,10 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
     Raises PackUnavailable (one message to show) when the PDF library cannot run on this machine.
     """
     render.require()  # fail fast, before any chart is rendered
-    return render.html_to_pdf(pack_html(catalogue, observations, manifest, today=today, actions=actions,
-                                        assessment=assessment, changes=changes))
+    vega.warm_up()
+    with render.gc_paused():
+        return render.html_to_pdf(pack_html(catalogue, observations, manifest, today=today, actions=actions,
+                                            assessment=assessment, changes=changes))
 
 
 def build_current_pack(*, today: date) -> tuple[bytes, list[str]]:
@@ -70,6 +72,12 @@ def build_current_pack(*, today: date) -> tuple[bytes, list[str]]:
     library cannot run here.
     """
     render.require()
+    vega.warm_up()  # the chart engine starts while the store, log and statuses are read
+    with render.gc_paused():
+        return _current_pack(today)
+
+
+def _current_pack(today: date) -> tuple[bytes, list[str]]:
     catalogue = load_catalogue(config.CATALOGUE_PATH)
     observations, manifest = query.current(catalogue), query.manifest()
     warnings: list[str] = []
