@@ -1,8 +1,8 @@
 """The board pack: `build_board_pack(...) -> bytes` (a tagged PDF), used by the CLI and the Headlines page.
 
 `PackUnavailable` is raised, with one message for the user, when the PDF library cannot run here.
-Both are imported on first use, so `python -m cohesion report` can start the chart engine and
-pause the garbage collector before the pack's libraries (pandas, Altair) load.
+Both are imported on first use, so `python -m cohesion report` can pause the garbage collector
+before the pack's libraries (pandas, Altair, WeasyPrint) load.
 """
 
 from __future__ import annotations

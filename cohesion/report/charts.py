@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import altair as alt
 import pandas as pd
+import vl_convert
 
 from cohesion.catalogue.models import Catalogue
 from cohesion.meeting.assess import headline_series
-from cohesion.report import vega
 from cohesion.report.layout import fonts
 
 # Two charts side by side on A4 (about 88 mm each), drawn at their natural size: 10 px type is
@@ -143,8 +142,10 @@ def screen_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id:
 
 
 def chart_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
-    """Render a chart (Altair or a Vega-Lite dict) to an SVG document with vl-convert."""
-    return vega.to_svg(chart if isinstance(chart, dict) else chart.to_dict())
+    """Render a chart (Altair or a Vega-Lite dict) to an SVG document with vl-convert: no browser,
+    same everywhere. (vl-convert holds the GIL while it works, so charts are rendered one after
+    another: threads only made them slower.)"""
+    return vl_convert.vegalite_to_svg(chart if isinstance(chart, dict) else chart.to_dict())
 
 
 def _data_key(catalogue: Catalogue, rows: pd.DataFrame, indicator_id: str) -> str:
@@ -161,32 +162,25 @@ def render_key_charts(catalogue: Catalogue, observations: pd.DataFrame,
                       indicator_ids: list[str]) -> dict[str, str | None]:
     """SVG of each indicator's key chart (None when it has no figures).
 
-    Each chart is handed to vl-convert (on a worker thread: it runs without the GIL) as soon as
-    its spec is built, so rendering one chart overlaps building the next. SVGs are kept per
-    process keyed on the chart's data, so a second pack with the same data renders nothing.
+    SVGs are kept per process keyed on the chart's data, so a second pack with the same data
+    renders nothing.
     """
-    vega.warm_up()
     by_indicator = {str(k): g for k, g in observations.groupby("indicator_id", sort=False)} \
         if not observations.empty else {}
     out: dict[str, str | None] = {}
-    todo: dict[str, tuple[str, Future[str]]] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-chart") as pool:
-        for ind_id in dict.fromkeys(indicator_ids):
-            rows = by_indicator.get(ind_id, observations.iloc[0:0])
-            key = _data_key(catalogue, rows, ind_id)
-            if key in _SVG_CACHE:
-                out[ind_id] = _SVG_CACHE[key]
-                continue
+    for ind_id in dict.fromkeys(indicator_ids):
+        rows = by_indicator.get(ind_id, observations.iloc[0:0])
+        key = _data_key(catalogue, rows, ind_id)
+        if key not in _SVG_CACHE:
             spec = key_chart(catalogue, rows, ind_id)
             if spec is None:
                 out[ind_id] = None
-            else:
-                todo[ind_id] = (key, pool.submit(chart_svg, spec))
-        for ind_id, (key, future) in todo.items():
+                continue
             while len(_SVG_CACHE) >= SVG_CACHE_SIZE:
                 _SVG_CACHE.pop(next(iter(_SVG_CACHE)))
-            _SVG_CACHE[key] = out[ind_id] = future.result()
-    return {ind_id: out[ind_id] for ind_id in dict.fromkeys(indicator_ids)}
+            _SVG_CACHE[key] = chart_svg(spec)
+        out[ind_id] = _SVG_CACHE[key]
+    return out
 
 
 def chart_takeaway(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> str:

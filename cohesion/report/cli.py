@@ -16,18 +16,13 @@ import zlib
 from datetime import date
 from pathlib import Path
 
-from cohesion.report import render, vega
+from cohesion.report import render
 
 
 def count_pages(pdf: bytes) -> int:
-    """Pages in a PDF, read with pypdf when installed (the test tools), else from the page tree's
-    /Count, looked for in the file and in its compressed object streams."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        pass
-    else:
-        return len(PdfReader(io.BytesIO(pdf)).pages)
+    """Pages in a PDF: the page tree's /Count, looked for in the file and in its compressed object
+    streams (about 20 ms for the pack); pypdf (the test tools) only if that finds none, as
+    importing it and reading the file took ten times as long."""
     chunks = [pdf]
     for match in re.finditer(rb"stream\r?\n", pdf):
         with contextlib.suppress(zlib.error):
@@ -37,14 +32,18 @@ def count_pages(pdf: bytes) -> int:
     counts = [int(count) for chunk in chunks for dictionary in re.findall(rb"<<(?:(?!<<|>>).)*>>", chunk, re.S)
               if re.search(rb"/Type\s*/Pages\b", dictionary)
               for count in re.findall(rb"/Count\s+(\d+)", dictionary)]
-    return max(counts, default=0)
+    if counts:
+        return max(counts)
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return 0
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def main(argv: list[str] | None = None) -> int:
-    # The chart engine starts (off the GIL) while the pack's libraries load, and the garbage
-    # collector waits until the pack is written: both cut the cold build's time (see vega.py,
-    # render.gc_paused). Hence the imports inside the functions here.
-    vega.warm_up()
+    # The garbage collector waits until the pack is written, imports included (see
+    # render.gc_paused): hence the pack's modules are imported inside the function.
     with render.gc_paused():
         return _main(argv)
 

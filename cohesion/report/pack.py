@@ -27,7 +27,7 @@ from cohesion.meeting.actions import Action, ActionLog, read_actions
 from cohesion.meeting.assess import Assessment
 from cohesion.meeting.diff import Change, diff_snapshots
 from cohesion.meeting.snapshot import latest_snapshot, take_snapshot
-from cohesion.report import markup, render, vega
+from cohesion.report import markup, render
 from cohesion.report.model import AUTHOR, build_model, source_vintages
 from cohesion.report.render import PackUnavailable
 from cohesion.status.service import assess, assess_current
@@ -58,7 +58,6 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
     Raises PackUnavailable (one message to show) when the PDF library cannot run on this machine.
     """
     render.require()  # fail fast, before any chart is rendered
-    vega.warm_up()
     with render.gc_paused():
         return render.html_to_pdf(pack_html(catalogue, observations, manifest, today=today, actions=actions,
                                             assessment=assessment, changes=changes))
@@ -72,7 +71,6 @@ def build_current_pack(*, today: date) -> tuple[bytes, list[str]]:
     library cannot run here.
     """
     render.require()
-    vega.warm_up()  # the chart engine starts while the store, log and statuses are read
     with render.gc_paused():
         return _current_pack(today)
 
