@@ -130,10 +130,9 @@ def test_no_way_out_reveals_a_suppressed_count(police_store, downloads, monkeypa
     from cohesion.report import charts, pack
 
     specs: list[dict] = []
-    real_png = charts.chart_png
-    monkeypatch.setattr(charts, "chart_png", lambda spec, scale=charts.PNG_SCALE: specs.append(spec) or
-                        real_png(spec, scale))
-    charts._PNG_CACHE.clear()
+    real_svg = charts.chart_svg
+    monkeypatch.setattr(charts, "chart_svg", lambda spec: specs.append(spec) or real_svg(spec))
+    charts._SVG_CACHE.clear()
     pdf, _ = pack.build_current_pack(today=date.today())
     assert specs
     for spec in specs:

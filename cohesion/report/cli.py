@@ -16,21 +16,13 @@ import zlib
 from datetime import date
 from pathlib import Path
 
-from cohesion.catalogue import CatalogueError
-from cohesion.meeting.cli import parse_day
-from cohesion.report.pack import build_current_pack
-from cohesion.report.render import PackUnavailable
+from cohesion.report import render
 
 
 def count_pages(pdf: bytes) -> int:
-    """Pages in a PDF, read with pypdf when installed (the test tools), else from the page tree's
-    /Count, looked for in the file and in its compressed object streams."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        pass
-    else:
-        return len(PdfReader(io.BytesIO(pdf)).pages)
+    """Pages in a PDF: the page tree's /Count, looked for in the file and in its compressed object
+    streams (about 20 ms for the pack); pypdf (the test tools) only if that finds none, as
+    importing it and reading the file took ten times as long."""
     chunks = [pdf]
     for match in re.finditer(rb"stream\r?\n", pdf):
         with contextlib.suppress(zlib.error):
@@ -40,10 +32,25 @@ def count_pages(pdf: bytes) -> int:
     counts = [int(count) for chunk in chunks for dictionary in re.findall(rb"<<(?:(?!<<|>>).)*>>", chunk, re.S)
               if re.search(rb"/Type\s*/Pages\b", dictionary)
               for count in re.findall(rb"/Count\s+(\d+)", dictionary)]
-    return max(counts, default=0)
+    if counts:
+        return max(counts)
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return 0
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The garbage collector waits until the pack is written, imports included (see
+    # render.gc_paused): hence the pack's modules are imported inside the function.
+    with render.gc_paused():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
+    from cohesion.meeting.cli import parse_day
+
     parser = argparse.ArgumentParser(prog="python -m cohesion report", description="Build the board pack PDF.")
     parser.add_argument("--out", required=True, help="where to write the PDF, e.g. out/board-pack.pdf")
     parser.add_argument("--today", type=parse_day, default=date.today(),
@@ -53,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     if out.suffix.lower() != ".pdf":
         print(f"--out {args.out}: expected a file name ending in .pdf")
         return 2
+    from cohesion.catalogue import CatalogueError
+    from cohesion.report.pack import build_current_pack
+
     started = time.perf_counter()
     try:
         pdf, warnings = build_current_pack(today=args.today)
@@ -61,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}")
         return 2
-    except PackUnavailable as exc:
+    except render.PackUnavailable as exc:
         print(exc)
         return 1
     for warning in warnings:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from cohesion.meeting.assess import IndicatorLine
 from cohesion.present import html_text as t
-from cohesion.report import charts
 from cohesion.report.layout import fonts, status_class, status_label, stylesheet
 from cohesion.report.model import AUTHOR, BoardPack, Chart, IndicatorBlock, PrioritySection
 
@@ -71,12 +70,11 @@ def indicator_table(block: IndicatorBlock) -> str:
 
 
 def _chart(chart: Chart) -> str:
-    """A chart at its natural size (CSS px = 0.75 pt), shrunk to its column if wider."""
-    data = base64.b64encode(chart.png).decode("ascii")
-    width_px, _height_px = charts.png_size(chart.png)
+    """A chart at its natural size (the SVG's px; CSS px = 0.75 pt), shrunk to its column if wider.
+    An img, not inline SVG: the img's alt is the PDF Figure's /Alt text."""
+    data = base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
     return (f'<div class="chart"><p class="chart-title">{t(chart.title)}</p>'
-            f'<img src="data:image/png;base64,{data}" alt="{t(chart.alt)}" '
-            f'style="width:{width_px / charts.PNG_SCALE * 0.75:.1f}pt">'
+            f'<img src="data:image/svg+xml;base64,{data}" alt="{t(chart.alt)}">'
             f'<p class="caption">{t(chart.caption)}</p></div>')
 
 

@@ -46,7 +46,7 @@ class IndicatorBlock:
 class Chart:
     indicator_id: str
     title: str
-    png: bytes
+    svg: str  # the chart as an SVG document (vl-convert)
     alt: str  # what a sighted reader takes from the chart (the Trends page's takeaway)
     caption: str  # source, periods, unit, how to read the lines
 
@@ -162,7 +162,7 @@ def _span(periods: list[str]) -> str:
     return f"{periods[0]} to {periods[-1]}" if len(periods) > 1 else (periods[0] if periods else "none")
 
 
-def chart_for(figures: Figures, indicator_id: str, png: bytes) -> Chart:
+def chart_for(figures: Figures, indicator_id: str, svg: str) -> Chart:
     """The chart with its text alternative and caption (the source line of its latest figure)."""
     catalogue = figures.catalogue
     ind = catalogue.indicator(indicator_id)
@@ -177,7 +177,7 @@ def chart_for(figures: Figures, indicator_id: str, png: bytes) -> Chart:
                f"{area} solid; comparators dashed where published.")
     alt = f"Line chart of {ind.title}, {span}. " + charts.chart_takeaway(catalogue, figures.rows(indicator_id),
                                                                          indicator_id)
-    return Chart(indicator_id, ind.title, png, alt, caption)
+    return Chart(indicator_id, ind.title, svg, alt, caption)
 
 
 def chartable(figures: Figures, lines: Sequence[IndicatorLine]) -> list[str]:
@@ -186,7 +186,7 @@ def chartable(figures: Figures, lines: Sequence[IndicatorLine]) -> list[str]:
 
 
 def priority_section(figures: Figures, priority_id: str, actions: Sequence[Action], changes: Sequence[Change] | None,
-                     pngs: dict[str, bytes | None]) -> PrioritySection:
+                     svgs: dict[str, str | None]) -> PrioritySection:
     catalogue, assessment = figures.catalogue, figures.assessment
     ind_ids = [i.id for i in catalogue.indicators_for_priority(priority_id)]
     block = indicator_block(figures, ind_ids)
@@ -197,7 +197,7 @@ def priority_section(figures: Figures, priority_id: str, actions: Sequence[Actio
     rows = [[a.recorded_at[:10], a.kind, a.text + (f" (indicator: {titles.get(a.indicator_id, a.indicator_id)})"
                                                    if a.indicator_id else ""), a.owner or "", a.due or ""]
             for a in actions if a.priority_id == priority_id]
-    drawn = [chart_for(figures, i, png) for i in chartable(figures, block.rows) if (png := pngs.get(i)) is not None]
+    drawn = [chart_for(figures, i, svg) for i in chartable(figures, block.rows) if (svg := svgs.get(i)) is not None]
     return PrioritySection(priority_line(catalogue, assessment, priority_id), catalogue.priority(priority_id).summary,
                            block, flags, mine, rows, drawn)
 
@@ -237,8 +237,8 @@ def build_model(catalogue: Catalogue, observations: pd.DataFrame, manifest: Mani
     wanted = list(dict.fromkeys(i for p in catalogue.agenda() for i in chartable(
         figures, indicator_block(figures, [i.id for i in catalogue.indicators_for_priority(p.id)]).rows)))
     chart_rows = pd.concat([figures.rows(i) for i in wanted]) if wanted else observations.iloc[0:0]
-    pngs = charts.render_key_charts(catalogue, chart_rows, wanted)
-    sections = [priority_section(figures, p.id, actions, changes, pngs) for p in catalogue.agenda()]
+    svgs = charts.render_key_charts(catalogue, chart_rows, wanted)
+    sections = [priority_section(figures, p.id, actions, changes, svgs) for p in catalogue.agenda()]
     if manifest is None:
         store_line = "No data yet: run `python -m cohesion refresh` to load the sources."
     else:

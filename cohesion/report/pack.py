@@ -9,7 +9,7 @@ how to read a status, sources and licences.
 
 The content is the pack model (`model.py`: read layer, status service, presenter); `markup.py`
 writes it as HTML and `render.py` prints that with WeasyPrint as a tagged PDF, with charts as
-PNGs rendered by vl-convert, so no browser is needed. Each priority is a PDF bookmark.
+SVGs rendered by vl-convert, so no browser is needed. Each priority is a PDF bookmark.
 """
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
     Raises PackUnavailable (one message to show) when the PDF library cannot run on this machine.
     """
     render.require()  # fail fast, before any chart is rendered
-    return render.html_to_pdf(pack_html(catalogue, observations, manifest, today=today, actions=actions,
-                                        assessment=assessment, changes=changes))
+    with render.gc_paused():
+        return render.html_to_pdf(pack_html(catalogue, observations, manifest, today=today, actions=actions,
+                                            assessment=assessment, changes=changes))
 
 
 def build_current_pack(*, today: date) -> tuple[bytes, list[str]]:
@@ -70,6 +71,11 @@ def build_current_pack(*, today: date) -> tuple[bytes, list[str]]:
     library cannot run here.
     """
     render.require()
+    with render.gc_paused():
+        return _current_pack(today)
+
+
+def _current_pack(today: date) -> tuple[bytes, list[str]]:
     catalogue = load_catalogue(config.CATALOGUE_PATH)
     observations, manifest = query.current(catalogue), query.manifest()
     warnings: list[str] = []

@@ -15,8 +15,10 @@ metadata.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 PDF_VARIANT = "pdf/ua-1"
@@ -84,6 +86,24 @@ def available() -> str | None:
     except PackUnavailable as exc:
         return str(exc)
     return None
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector off while a pack is built, back on after (if it was on).
+
+    WeasyPrint and the chart builders allocate millions of small objects and free nearly all of
+    them by reference counting; the collector's passes over them were about a sixth of the
+    build's CPU time. The garbage left by one pack is collected once the collector is back on.
+    Nested use is safe: only the outermost pause turns the collector back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def html_to_pdf(html: str) -> bytes:
