@@ -73,8 +73,10 @@ def priorities() -> None:
             st.caption("Rule: placeholder.")
     st.divider()
     st.subheader("Priorities by cohesion dimension")
-    grid = pd.DataFrame({d: ["Green", "Amber", "Red", "No data"] * 2 for d in ("trust", "fairness", "safety")})
-    st.dataframe(grid.style.map(lambda v: "background-color: #eee" if v == "No data" else ""), width="stretch")
+    # The project draws its priority x dimension grid as an HTML table (built once per status bundle).
+    cells = "".join(f"<td>{w}</td>" for w in ("Green", "Amber", "Red", "No data"))
+    st.html("<table><thead><tr><th>Priority</th><th>Trust</th><th>Fairness</th><th>Safety</th><th>Agency</th></tr>"
+            f"</thead><tbody>{''.join(f'<tr><th>{i}</th>{cells}</tr>' for i in range(10))}</tbody></table>")
 
 
 def trends() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 import threading
 import tomllib
 from collections.abc import Iterator
@@ -65,6 +66,8 @@ def read_secrets() -> dict:
 
 def _streamlit_secrets() -> dict:
     """Inside the Streamlit server, its own secrets (which honour --secrets.files); else {}."""
+    if "streamlit" not in sys.modules:  # a command line: no server, and importing Streamlit costs 0.2 s
+        return {}
     try:
         from streamlit import runtime
 

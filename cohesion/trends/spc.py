@@ -40,7 +40,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 RUN_LENGTH = 7  # MDC: seven points in a run or a trend
 BASELINE_POINTS = 12  # one year of monthly counts
@@ -102,6 +101,8 @@ def _limits(centre: np.ndarray, method: str) -> tuple[np.ndarray, ...]:
         return (np.maximum(centre - 3 * sd, 0), centre + 3 * sd, np.maximum(centre - 2 * sd, 0), centre + 2 * sd)
     if method != "poisson":
         raise ValueError(f"unknown control-chart method '{method}'; expected 'poisson' or 'c'")
+    from scipy import stats as sps  # here, not at import: loading scipy.stats costs 0.6 s
+
     return (sps.poisson.ppf(Q3_LOW, centre), sps.poisson.ppf(Q3_HIGH, centre),
             sps.poisson.ppf(Q2_LOW, centre), sps.poisson.ppf(Q2_HIGH, centre))
 
