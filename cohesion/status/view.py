@@ -271,7 +271,8 @@ def grid_table(grid: pd.DataFrame) -> pd.DataFrame:
 
 GRID_CSS = ("<style>.priority-grid{border-collapse:collapse;width:100%;font-size:0.95rem}"
             ".priority-grid th,.priority-grid td{border:1px solid #b1b4b6;padding:0.3rem 0.5rem;text-align:left}"
-            ".priority-grid thead th{background:#f3f2f1}.priority-grid tbody th{font-weight:400}</style>")
+            ".priority-grid thead th{background:#f3f2f1}.priority-grid tbody th{font-weight:400}"
+            ".priority-grid td{white-space:nowrap}</style>")
 
 
 def grid_html(table: pd.DataFrame) -> str:
