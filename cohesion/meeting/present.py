@@ -16,10 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from cohesion import present
+from cohesion import memo, present
 from cohesion.catalogue.models import Catalogue
 from cohesion.meeting.assess import IndicatorLine, PriorityLine, headline_series
 from cohesion.meeting.diff import Change
+from cohesion.query import place_codes
 
 # Projector type: sizes in rem so browser zoom still works. Static text, no data inside.
 # The block-container rule trims Streamlit's top padding so, at 1280x720 with the sidebar
@@ -80,8 +81,15 @@ def resolve_position(agenda_ids: list[str], item: str | None) -> tuple[int, str 
 
 
 def key_indicator(catalogue: Catalogue, observations: pd.DataFrame, priority_id: str) -> str | None:
-    """The indicator to chart for a priority: a headline one with figures, else any with figures."""
+    """The indicator to chart for a priority: a headline one with figures, else any with figures.
+
+    Worked out once per table and priority (the page asks on every visit)."""
     indicators = catalogue.indicators_for_priority(priority_id)
+    key = ("key_indicator", priority_id, tuple(place_codes(catalogue)), tuple((i.id, i.headline) for i in indicators))
+    return memo.once(observations, key, lambda: _key_indicator(catalogue, observations, indicators))
+
+
+def _key_indicator(catalogue: Catalogue, observations: pd.DataFrame, indicators: list) -> str | None:
     with_data = [i for i in indicators
                  if headline_series(catalogue, observations, i.id)["value"].notna().any()]
     for ind in with_data:
