@@ -277,11 +277,8 @@ else:
 
 # --- postcode districts (works with no boundaries) ----------------------------------------------
 st.header("By postcode district")
-participation, citation, districts = cached.districts(prep_key, str(config.data_dir() / "published_figures.csv"),
-                                                _mtime(config.data_dir() / "published_figures.csv"))
-districts = districts.copy()  # the cached frame stays untouched
-districts["listening_participation_pct"] = [  # a missing share says so, never blank or zero
-    "not published" if pd.isna(v) else f"{v:.1f}%" for v in districts["listening_participation_pct"]]
+participation, citation, districts = cached.district_view(prep_key, str(config.data_dir() / "published_figures.csv"),
+                                                    _mtime(config.data_dir() / "published_figures.csv"))
 st.dataframe(districts, hide_index=True, width="stretch", column_config={
     "spaces_open": "open spaces", "sensitive_open": "sensitive (count only)", "lost_spaces": "closed libraries",
     "categories": st.column_config.TextColumn("categories", width="large"),
@@ -293,7 +290,7 @@ st.caption(f"Counts are of every layer loaded ({', '.join(layer.title for layer 
               else "Listening-exercise participation by district: not loaded."))
 
 with st.expander("Data problems and sources"):
-    placed, problems, unplaced = cached.problems(prep_key[:7])
+    placed, problems, unplaced = cached.problem_views(prep_key[:7])
     st.dataframe(placed, hide_index=True, width="stretch")
     for layer in collected.layers:
         for note in layer.notes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -115,3 +116,22 @@ def districts(prep_key: tuple, published: str, published_mtime: float) -> tuple[
     participation = participation_by_district(Path(published))
     citation = participation_citation(Path(published))
     return participation, citation, aggregate.district_summary(prepared(*prep_key)[1], participation)
+
+
+@functools.lru_cache(maxsize=8)
+def district_view(prep_key: tuple, published: str, published_mtime: float) -> tuple[dict[str, float], str, Any]:
+    """`districts` ready to draw: participation shares in words where missing, in Arrow form."""
+    from cohesion import ui
+
+    participation, citation, table = districts(prep_key, published, published_mtime)
+    table = table.assign(listening_participation_pct=[  # a missing share says so, never blank or zero
+        "not published" if pd.isna(v) else f"{v:.1f}%" for v in table["listening_participation_pct"]])
+    return participation, citation, ui.ready_table(table)
+
+
+@functools.lru_cache(maxsize=8)
+def problem_views(spaces_key: tuple) -> tuple[Any, Any, Any]:
+    """`problems` ready to draw (Arrow tables; `len()` gives their rows)."""
+    from cohesion import ui
+
+    return tuple(ui.ready_table(table) for table in problems(spaces_key))
