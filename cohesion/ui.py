@@ -178,7 +178,9 @@ def raw_observations() -> pd.DataFrame:
     return _raw_cached(store_version(), str(config.store_dir()))
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+# A resource cache: the same manifest object for every visit (a data cache unpickled a copy each
+# time); callers read it only.
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _manifest_cached(version: str | None, root: str) -> Manifest | None:
     return query.manifest(version, Path(root)) if version else None
 
