@@ -200,7 +200,7 @@ def _statuses_cached(version: str | None, catalogue_key: tuple, manual_key: tupl
                           manual_path=Path(manual_key[0]))
 
 
-def statuses(catalogue: Catalogue, today: date | None = None) -> StatusBundle:
+def statuses(catalogue: Catalogue, today: date | None = None, revision: tuple | None = None) -> StatusBundle:
     """Every indicator's, priority's and dimension's status from the one status service
     (`cohesion.status.service.assess`), cached per store version, catalogue, manual-status file,
     manual statuses set on the dashboard (the database's revision) and day. Read-only."""
@@ -209,10 +209,11 @@ def statuses(catalogue: Catalogue, today: date | None = None) -> StatusBundle:
 
     today = today or date.today()
     manual_path = config.data_dir() / MANUAL_FILE_NAME
-    try:
-        revision = manual_revision()  # statuses set on the dashboard live in the database
-    except DatabaseError:
-        revision = None  # the status service reports the database problem
+    if revision is None:  # else the caller read `db.revision()`, which covers the manual statuses
+        try:
+            revision = manual_revision()  # statuses set on the dashboard live in the database
+        except DatabaseError:
+            revision = None  # the status service reports the database problem
     return _statuses_cached(store_version(), file_key(config.CATALOGUE_PATH), (*file_key(manual_path), revision),
                             today.isoformat(), catalogue)
 

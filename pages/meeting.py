@@ -38,8 +38,14 @@ catalogue = ui.require_catalogue()
 observations = ui.observations()  # disclosure control applied by the read layer
 version = ui.store_version()
 today = date.today()
+# One question to the database per visit: what has been written (any instance). The reads below
+# are keyed on it, so another instance's action or status shows on the next visit.
+try:
+    written = db.revision()
+except db.DatabaseError:
+    written = None  # each read below then reports the problem itself
 # The one status service, shared (and cached) with Headlines, Priorities and Trends.
-assessment = ui.statuses(catalogue, today)
+assessment = ui.statuses(catalogue, today, revision=written)
 st.html(present.MEETING_CSS)
 access = auth.page_access()  # who may record actions / mark the meeting held (cohesion/auth.py)
 
@@ -75,7 +81,11 @@ if labels.index(choice) != index:
 # --- Changed since the last meeting (first, in one line; the details open under it) -------------
 snap_problems: list[str] = []
 try:
-    before = snapshot.latest_snapshot(before=today, problems=snap_problems)
+    if written is None:
+        before = snapshot.latest_snapshot(before=today, problems=snap_problems)
+    else:
+        before, found = snapshot.latest_snapshot_at(written, before=today)
+        snap_problems += found
 except db.DatabaseError as exc:
     before, snap_problems = None, [f"Earlier meetings could not be read: {exc}"]
 for message in snap_problems:
@@ -140,7 +150,7 @@ for n, ind_line in enumerate(lines):
 # --- Decisions and actions ----------------------------------------------------------------------
 st.header("Decisions and actions")
 try:
-    log = action_log.read_actions()
+    log = action_log.read_actions() if written is None else action_log.read_actions_at(written)
 except db.DatabaseError as exc:
     st.error(f"The action log could not be read: {plain(exc)}")
     log = action_log.ActionLog()

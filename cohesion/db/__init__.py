@@ -241,3 +241,26 @@ def read() -> Iterator[Connection]:
     eng = engine()
     with translate_errors(eng.url.render_as_string(hide_password=False)), eng.connect().execution_options(cohesion_read=True) as conn:
         yield conn
+
+
+def revision() -> tuple:
+    """What people have written so far, in one query: (rows, newest id) of the manual statuses,
+    rows of the action versions and snapshots, and the imports' rows and latest time.
+
+    Those tables are only appended to (a correction is a new version; imports run once, at first
+    start), so this changes with every write, from any instance: pages key what they read on it
+    and ask the database for it once per visit instead of reading every table.
+    """
+    from cohesion.db.schema import action_versions, imports, manual_statuses, snapshots
+
+    def scalar(expr, table):  # noqa: ANN001, ANN202 - SQLAlchemy expressions
+        return sa.select(expr).select_from(table).scalar_subquery()
+
+    query = sa.select(scalar(sa.func.count(), manual_statuses), scalar(sa.func.max(manual_statuses.c.id), manual_statuses),
+                      scalar(sa.func.count(), action_versions), scalar(sa.func.count(), snapshots),
+                      scalar(sa.func.max(snapshots.c.id), snapshots), scalar(sa.func.count(), imports),
+                      scalar(sa.func.max(imports.c.imported_at), imports))
+    with read() as conn:
+        row = conn.execute(query).one()
+    return (database_url(), *(v if v is not None else 0 for v in row))
+

@@ -13,6 +13,7 @@ keeping every complete record and reporting a torn line (see `ActionLog.problems
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -216,6 +217,13 @@ def read_actions() -> ActionLog:
     with db.read() as conn:
         log.problems = [p for p in import_problems(conn) if LOG_NAME in p]
     return log
+
+
+@functools.lru_cache(maxsize=4)
+def read_actions_at(revision: tuple) -> ActionLog:
+    """`read_actions()` for a database revision (`db.revision()`): read once per revision, shared
+    between sessions (callers must not change it)."""
+    return read_actions()
 
 
 def get_action(action_id: str) -> Action | None:

@@ -10,6 +10,7 @@ damaged one is reported by file name rather than crashing the page.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -163,6 +164,14 @@ def list_snapshots(problems: list[str] | None = None) -> list[Snapshot]:
             if problems is not None:
                 problems.append(str(exc))
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def latest_snapshot_at(revision: tuple, before: date | None = None) -> tuple[Snapshot | None, tuple[str, ...]]:
+    """(`latest_snapshot`, its problems) for a database revision (`db.revision()`): read and parsed
+    once per revision and day, shared between sessions (callers must not change it)."""
+    problems: list[str] = []
+    return latest_snapshot(before=before, problems=problems), tuple(problems)
 
 
 def latest_snapshot(*, before: date | None = None, problems: list[str] | None = None) -> Snapshot | None:
