@@ -144,8 +144,11 @@ def screen_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id:
 def chart_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
     """Render a chart (Altair or a Vega-Lite dict) to an SVG document with vl-convert: no browser,
     same everywhere. (vl-convert holds the GIL while it works, so charts are rendered one after
-    another: threads only made them slower.)"""
-    return vl_convert.vegalite_to_svg(chart if isinstance(chart, dict) else chart.to_dict())
+    another: threads only made them slower.)
+
+    Not schema-validated again here (a third of building the pack's charts): the builders are the
+    Trends page's, whose specs are validated there (Streamlit's to_dict) and by the chart tests."""
+    return vl_convert.vegalite_to_svg(chart if isinstance(chart, dict) else chart.to_dict(validate=False))
 
 
 def _data_key(catalogue: Catalogue, rows: pd.DataFrame, indicator_id: str) -> str:
