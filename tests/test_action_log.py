@@ -242,3 +242,25 @@ def test_a_status_set_on_the_dashboard_is_what_the_status_engine_shows(fresh_db:
                             manual_path=fresh_db / MANUAL_FILE_NAME)
     assert bundle.results[manual_ind.id].status == "Red"
     assert bundle.problems == []
+
+
+def test_the_database_revision_changes_with_every_write_and_keys_the_shared_reads(fresh_db: Path) -> None:
+    """Meeting mode asks `db.revision()` once per visit and reads the log again only when it moves,
+    so every kind of write must move it, and the log read at a revision must include that write."""
+    from cohesion.meeting.actions import read_actions_at
+    from cohesion.status.manual import set_manual_status
+
+    start = db.revision()
+    assert db.revision() == start  # reading changes nothing
+    first = append_action(_action("First action"), author="tester")
+    after_action = db.revision()
+    assert after_action != start
+    assert [a.text for a in read_actions_at(after_action).actions] == ["First action"]
+    update_action(first.id, based_on=first.version, status="done", note="finished", author="tester")
+    after_update = db.revision()
+    assert after_update != after_action  # a correction is a new version, so it moves too
+    assert read_actions_at(after_update).actions[0].status == "done"
+    assert read_actions_at(after_action).actions[0].status == "open"  # each revision keeps its own read
+    set_manual_status(indicator_id="le_services_understand_needs", status="Amber", commentary="", owner="chair",
+                      set_on=date(2026, 11, 30), author="tester")
+    assert db.revision() != after_update

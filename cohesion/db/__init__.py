@@ -14,6 +14,7 @@ before (see `migrate.py`), idempotently.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import sys
@@ -251,16 +252,21 @@ def revision() -> tuple:
     start), so this changes with every write, from any instance: pages key what they read on it
     and ask the database for it once per visit instead of reading every table.
     """
+    with read() as conn:
+        row = conn.execute(_revision_query()).one()
+    return (database_url(), *(v if v is not None else 0 for v in row))
+
+
+@functools.lru_cache(maxsize=1)
+def _revision_query() -> sa.Select:
+    # Built once: constructing the statement cost as much as running it.
     from cohesion.db.schema import action_versions, imports, manual_statuses, snapshots
 
     def scalar(expr, table):  # noqa: ANN001, ANN202 - SQLAlchemy expressions
         return sa.select(expr).select_from(table).scalar_subquery()
 
-    query = sa.select(scalar(sa.func.count(), manual_statuses), scalar(sa.func.max(manual_statuses.c.id), manual_statuses),
-                      scalar(sa.func.count(), action_versions), scalar(sa.func.count(), snapshots),
-                      scalar(sa.func.max(snapshots.c.id), snapshots), scalar(sa.func.count(), imports),
-                      scalar(sa.func.max(imports.c.imported_at), imports))
-    with read() as conn:
-        row = conn.execute(query).one()
-    return (database_url(), *(v if v is not None else 0 for v in row))
+    return sa.select(scalar(sa.func.count(), manual_statuses), scalar(sa.func.max(manual_statuses.c.id), manual_statuses),
+                     scalar(sa.func.count(), action_versions), scalar(sa.func.count(), snapshots),
+                     scalar(sa.func.max(snapshots.c.id), snapshots), scalar(sa.func.count(), imports),
+                     scalar(sa.func.max(imports.c.imported_at), imports))
 
