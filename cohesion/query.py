@@ -23,7 +23,6 @@ precomputation can be keyed on (store version, catalogue digest) without changin
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -44,27 +43,9 @@ __all__ = [
 # ---------------------------------------------------------------------------- the store
 
 
-_POINTERS: dict[str, tuple[tuple[int, int, int], str | None]] = {}
-
-
 def store_version(root: Path | None = None) -> str | None:
-    """The live store version id (None before the first refresh).
-
-    Pages ask several times per visit; the pointer file is read again only when it changes
-    (a refresh replaces it with a new file, so its inode and modification time change).
-    """
-    pointer = (root or config.store_dir()) / "CURRENT"
-    try:
-        info = os.stat(pointer)
-    except FileNotFoundError:
-        return None
-    stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
-    known = _POINTERS.get(str(pointer))
-    if known is not None and known[0] == stamp:
-        return known[1]
-    version = store.current_version(root)
-    _POINTERS[str(pointer)] = (stamp, version)
-    return version
+    """The live store version id (None before the first refresh)."""
+    return store.current_version(root)
 
 
 def load(version: str | None = None, root: Path | None = None) -> pd.DataFrame:

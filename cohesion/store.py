@@ -73,13 +73,30 @@ class Manifest:
         return cls(**raw)
 
 
+_POINTERS: dict[str, tuple[tuple[int, int, int], str | None]] = {}
+
+
 def current_version(root: Path | None = None) -> str | None:
-    """The live version id, or None when no refresh has run yet. Cheap: one small file read."""
+    """The live version id, or None when no refresh has run yet.
+
+    Pages ask several times per visit, so the pointer is read again only when its file changes:
+    a refresh replaces it with a new file (`_point_current_at`), so its inode and time change.
+    """
     pointer = (root or config.store_dir()) / "CURRENT"
     try:
-        return pointer.read_text(encoding="utf-8").strip() or None
+        info = os.stat(pointer)
     except FileNotFoundError:
         return None
+    stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+    known = _POINTERS.get(str(pointer))
+    if known is not None and known[0] == stamp:
+        return known[1]
+    try:
+        version = pointer.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+    _POINTERS[str(pointer)] = (stamp, version)
+    return version
 
 
 def version_dir(version: str, root: Path | None = None) -> Path:

@@ -96,6 +96,8 @@ def database_url() -> str:
            tuple((str(p), *_identity(p)) for p in secrets_paths()))
     url = _URLS.get(key)
     if url is None:
+        if len(_URLS) >= 64:  # settings rarely change; keep the memo small when they do (tests)
+            _URLS.clear()
         url = _URLS[key] = _database_url(env, streamlit_section)
     return url
 
