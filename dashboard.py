@@ -52,7 +52,10 @@ navigation = st.navigation([page for section in PAGES.values() for page in secti
 # collapsed on pages meant for a projector.
 st.set_page_config(page_title=f"{navigation.title} · {APP_TITLE}",
                    initial_sidebar_state="collapsed" if navigation.url_path in SIDEBAR_COLLAPSED else "auto")
-from cohesion import auth  # noqa: E402 - after set_page_config, like the pages
+from cohesion import auth, ui  # noqa: E402 - after set_page_config, like the pages
 
 auth.account_controls(auth.page_access())  # sign in / out in the sidebar, on every page
-navigation.run()
+try:
+    navigation.run()
+finally:
+    ui.freeze_after_imports()  # after the page's imports: see why there

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from cohesion import config, query
+from cohesion import config, memo, query
 from cohesion.catalogue import Catalogue, Problem, validate_file
 
 if TYPE_CHECKING:
@@ -42,6 +42,31 @@ def through_entry_point() -> None:
         if not st.session_state.get("_entry_point_checked"):
             st.session_state["_entry_point_checked"] = True
             st.rerun()
+
+
+_modules_frozen = 0  # how many modules were loaded at the last freeze_after_imports()
+
+
+def freeze_after_imports() -> None:
+    """Keep Python's garbage collector away from what imports built; call after each page run.
+
+    Pandas, Altair, GeoPandas and Streamlit leave some 200,000 objects that live as long as the
+    server. Python's full collections walk all of them (60-100 ms each, every few dozen visits:
+    a page visit that met one cost several times its usual CPU). `gc.freeze()` moves every object
+    alive now out of the collector's sight; plain reference counting still frees them. It runs
+    only after a page run that imported new modules (a few times in a server's life, as pages are
+    first visited), after a full collection, so no garbage is frozen; what is frozen at those
+    moments besides modules is bounded by the number of such runs.
+    """
+    global _modules_frozen
+    import gc
+    import sys
+
+    loaded = len(sys.modules)
+    if loaded != _modules_frozen:
+        _modules_frozen = loaded
+        gc.collect()
+        gc.freeze()
 
 
 def ready_spec(spec: dict | None) -> dict | None:
@@ -86,7 +111,9 @@ def file_key(path: Path) -> tuple[str, int, int]:
         return str(path), 0, 0
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+# The caches below are `memo.shared`, not Streamlit's: every page calls them on every visit, and
+# Streamlit's decorator costs about a millisecond a call in identity and argument hashing.
+@memo.shared(maxsize=4)
 def _catalogue_cached(key: tuple[str, int, int]) -> tuple[Catalogue | None, list[Problem]]:
     return validate_file(Path(key[0]))
 
@@ -135,18 +162,18 @@ def show_catalogue_problems(problems: list[Problem]) -> None:
     )
 
 
-# A resource cache, not a data cache: a data cache would unpickle the whole table on every
-# rerun (600 ms at national scale). Callers must treat the frame as read-only (pandas
-# copy-on-write makes filtered frames independent copies).
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _observations_cached(version: str | None, root: str, catalogue_key: tuple, _catalogue: Catalogue | None
+# Shared objects, never copies (a data cache would unpickle the whole table on every rerun: 600 ms
+# at national scale). Callers must treat the frame as read-only (pandas copy-on-write makes
+# filtered frames independent copies).
+@memo.shared(maxsize=4)
+def _observations_cached(version: str | None, root: str, catalogue_key: tuple, catalogue: memo.Same
                          ) -> pd.DataFrame:
     raw = query.load(version, Path(root))
     # Disclosure control once, here, for everything a page shows or offers to download.
-    return query.publishable(raw, _catalogue) if _catalogue is not None else raw.iloc[0:0]
+    return query.publishable(raw, catalogue.obj) if catalogue.obj is not None else raw.iloc[0:0]
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@memo.shared(maxsize=2)
 def _raw_cached(version: str | None, root: str) -> pd.DataFrame:
     return query.load(version, Path(root))
 
@@ -169,7 +196,8 @@ def observations() -> pd.DataFrame:
     """Every publishable observation in the live store: disclosure control already applied
     (`cohesion.query.publishable`); an empty tidy frame before the first refresh or without a catalogue."""
     catalogue, _ = catalogue_and_problems()
-    return _observations_cached(store_version(), str(config.store_dir()), file_key(config.CATALOGUE_PATH), catalogue)
+    return _observations_cached(store_version(), str(config.store_dir()), file_key(config.CATALOGUE_PATH),
+                                memo.Same(catalogue))
 
 
 def raw_observations() -> pd.DataFrame:
@@ -178,9 +206,9 @@ def raw_observations() -> pd.DataFrame:
     return _raw_cached(store_version(), str(config.store_dir()))
 
 
-# A resource cache: the same manifest object for every visit (a data cache unpickled a copy each
-# time); callers read it only.
-@st.cache_resource(max_entries=4, show_spinner=False)
+# The same manifest object for every visit (a data cache unpickled a copy each time); callers
+# read it only.
+@memo.shared(maxsize=4)
 def _manifest_cached(version: str | None, root: str) -> Manifest | None:
     return query.manifest(version, Path(root)) if version else None
 
@@ -189,14 +217,14 @@ def manifest() -> Manifest | None:
     return _manifest_cached(store_version(), str(config.store_dir()))
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@memo.shared(maxsize=8)
 def _statuses_cached(version: str | None, catalogue_key: tuple, manual_key: tuple, today_iso: str,
-                     _catalogue: Catalogue) -> StatusBundle:
+                     catalogue: memo.Same) -> StatusBundle:
     from cohesion.status.service import assess_current
 
     # Raw figures: assess() applies disclosure control itself, and the early-warning flags need
     # the small months for their limits (as the Early warning page does).
-    return assess_current(_catalogue, date.fromisoformat(today_iso), observations=raw_observations(),
+    return assess_current(catalogue.obj, date.fromisoformat(today_iso), observations=raw_observations(),
                           manual_path=Path(manual_key[0]))
 
 
@@ -215,22 +243,16 @@ def statuses(catalogue: Catalogue, today: date | None = None, revision: tuple | 
         except DatabaseError:
             revision = None  # the status service reports the database problem
     return _statuses_cached(store_version(), file_key(config.CATALOGUE_PATH), (*file_key(manual_path), revision),
-                            today.isoformat(), catalogue)
+                            today.isoformat(), memo.Same(catalogue))
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _tiles_cached(version: str | None, catalogue_key: tuple, manual_key: tuple, today_iso: str,
-                  _catalogue: Catalogue) -> list[Tile]:
+def headline_tiles(catalogue: Catalogue, bundle: StatusBundle, today: date | None = None) -> list[Tile]:
+    """The Headlines page's tiles, from the status bundle `statuses()` gave and the publishable
+    figures; built once per bundle (a new bundle whenever the store, catalogue, manual statuses
+    or day change)."""
     from cohesion.status.view import build_tiles
 
-    bundle = statuses(_catalogue, date.fromisoformat(today_iso))
-    return build_tiles(_catalogue, bundle.results, observations(), date.fromisoformat(today_iso))
-
-
-def headline_tiles(catalogue: Catalogue, today: date | None = None) -> list[Tile]:
-    """The Headlines page's tiles, built from `statuses()` and the publishable figures."""
-    from cohesion.status.manual import MANUAL_FILE_NAME
-
     today = today or date.today()
-    return _tiles_cached(store_version(), file_key(config.CATALOGUE_PATH),
-                         file_key(config.data_dir() / MANUAL_FILE_NAME), today.isoformat(), catalogue)
+    table = observations()
+    return memo.once(bundle, ("headline_tiles", memo.Same(table), today),
+                     lambda: build_tiles(catalogue, bundle.results, table, today))

@@ -64,7 +64,7 @@ def _board_pack_section() -> None:
 catalogue = ui.require_catalogue()
 today = date.today()
 bundle = ui.statuses(catalogue, today)
-tiles = ui.headline_tiles(catalogue, today)
+tiles = ui.headline_tiles(catalogue, bundle, today)
 units = {i.id: i.unit for i in catalogue.indicators}
 
 st.title(view.md_escape(f"{catalogue.place.name}: headline indicators"))

@@ -12,26 +12,12 @@ from datetime import date
 
 import streamlit as st
 
-from cohesion import accessibility as a11y
 from cohesion import auth, config, db, ui
 from cohesion.meeting import actions as action_log
-from cohesion.meeting import controls, diff, present, snapshot
-from cohesion.meeting.assess import indicator_line, priority_line
+from cohesion.meeting import cached, controls, diff, present, snapshot
 from cohesion.present import plain
-from cohesion.report.charts import meeting_chart_spec
 
 ui.through_entry_point()
-
-
-# Per (indicator, store version, catalogue), not per rerun: building and converting the chart
-# is most of a warm rerun's work.
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _chart_spec(indicator_id: str, version: str | None, catalogue_key: tuple, height: int, _catalogue, _observations):
-    spec = meeting_chart_spec(_catalogue, _observations, indicator_id, height=height)
-    if spec is None:
-        return None
-    text = a11y.indicator_chart_text(_catalogue, _observations, indicator_id)  # for screen readers
-    return ui.ready_spec(a11y.described_spec(present.projector_spec(spec), text))
 
 
 catalogue = ui.require_catalogue()
@@ -46,7 +32,6 @@ except db.DatabaseError:
     written = None  # each read below then reports the problem itself
 # The one status service, shared (and cached) with Headlines, Priorities and Trends.
 assessment = ui.statuses(catalogue, today, revision=written)
-st.html(present.MEETING_CSS)
 access = auth.page_access()  # who may record actions / mark the meeting held (cohesion/auth.py)
 
 agenda = catalogue.agenda()
@@ -100,8 +85,7 @@ if before is None:
         st.info("No earlier meeting has been marked as held, so there is nothing to compare with yet. At the end "
                 "of this meeting, press **Mark meeting as held** (bottom of the page).")
 else:
-    now = snapshot.take_snapshot(catalogue, assessment, observations, meeting_date=today, store_version=version)
-    changes = diff.diff_snapshots(before, now, catalogue)
+    changes = cached.changes_since(catalogue, assessment, observations, before, today, version)
     mine = diff.changes_for(changes, catalogue, priority.id)
     summary = present.changes_line(diff.summary_counts(changes), len(mine), present.long_date(before.meeting_date))
     with st.expander(plain(summary), expanded=False):
@@ -114,16 +98,16 @@ else:
 # --- The priority: status and reason, indicator rows, key chart (all above the fold) ------------
 for notice in assessment.problems:
     st.caption(plain(notice))
-line = priority_line(catalogue, assessment, priority.id)
-indicator_ids = [i.id for i in catalogue.indicators_for_priority(priority.id)]
-lines = [indicator_line(catalogue, assessment, observations, ind_id) for ind_id in indicator_ids]
+screen = cached.priority_screen(catalogue, assessment, observations, priority.id)
+indicator_ids = screen.indicator_ids
 titles = {i.id: i.title for i in catalogue.indicators}
 left, right = st.columns([6, 5], gap="medium")
 with left:
-    st.html(present.priority_header_html(line, index + 1, len(agenda)))
+    # The page's styles travel with the header: one element fewer to send on every visit.
+    st.html(present.MEETING_CSS + present.priority_header_html(screen.line, index + 1, len(agenda)))
     # A long priority scrolls inside this frame instead of pushing the chart off the screen.
     with st.container(height=present.ROWS_FRAME_PX, border=False, key="indicator_rows"):
-        st.html(present.indicator_rows_html(lines))
+        st.html(screen.rows_html)
 with right:
     key = present.key_indicator(catalogue, observations, priority.id)
     chosen = st.selectbox("Key chart (choose another indicator)", indicator_ids,
@@ -131,21 +115,18 @@ with right:
                           format_func=lambda i: titles[i], key=f"chart_pick_{priority.id}")
     # The charted indicator's full name, since a long name is cut inside the picker.
     st.html(present.chart_heading_html(titles[chosen]))
-    spec = _chart_spec(chosen, version, ui.file_key(config.CATALOGUE_PATH), present.KEY_CHART_PX, catalogue,
-                       observations)
+    spec = cached.key_chart(catalogue, observations, chosen, version, ui.file_key(config.CATALOGUE_PATH),
+                            present.KEY_CHART_PX)
     if spec is None:
         st.info(f"{plain(titles[chosen])}: no published figures for {plain(catalogue.place.name)} yet, "
                 "so there is nothing to chart.")
     else:
-        st.vega_lite_chart(spec, width="stretch")  # described for screen readers (_chart_spec)
+        st.vega_lite_chart(spec, width="stretch")  # described for screen readers (cached.key_chart)
 
 # --- Below the fold: the priority in words, each indicator in full ------------------------------
 st.header("Indicators in full")
 st.caption(plain(priority.summary))
-cards = st.columns(2, gap="medium")
-for n, ind_line in enumerate(lines):
-    with cards[n % 2]:
-        st.html(present.indicator_card_html(ind_line))
+st.html(screen.cards_html)
 
 # --- Decisions and actions ----------------------------------------------------------------------
 st.header("Decisions and actions")

@@ -173,13 +173,10 @@ if basemap_note:
 st.pills("Layers on the map (each on or off)", present, key="spaces_layers", selection_mode="multi",
          format_func=layer_name, default=_default("spaces_layers", present))
 legend_cols = st.columns([1, 1, 1])
-present_categories = [c for c in maps.CATEGORY_COLOURS if on_map.get(c)]
-legend = pd.DataFrame({"colour": [maps.CATEGORY_COLOURS[c] for c in present_categories],
-                       "points: category": present_categories,
-                       "on map": [on_map[c] for c in present_categories]})
+legend_rows = tuple((c, on_map[c]) for c in maps.CATEGORY_COLOURS if on_map.get(c))
 with legend_cols[0]:
-    if len(legend):
-        st.dataframe(_swatches(legend), hide_index=True, width="stretch",
+    if legend_rows:
+        st.dataframe(_swatches(cached.legend(legend_rows)), hide_index=True, width="stretch",
                      column_config={"colour": st.column_config.Column("colour", width="small")})
     st.checkbox("Show closed libraries as lost spaces (grey)", key="spaces_lost")
     if found is not None and found.kind == "postcode":
@@ -213,9 +210,8 @@ cols[2].metric("Could not be placed", f"{tallies.not_placed:,}", border=True,
 cols[3].metric("Register: location needed", f"{tallies.location_needed:,}",
                border=True, help="Venues named in the strategy whose postcode is not yet confirmed.")
 if tallies.not_placed:
-    reasons = tallies.reasons
-    st.caption("Not placed: " + "; ".join(f"{r.spaces} {layer_name(r.layer)} ({r.status})" for r in reasons.itertuples())
-               + ". Each is named under “Data problems and sources” below.")
+    st.caption(f"Not placed: {cached.not_placed_line(prep_key[:7])}. Each is named under “Data problems and "
+               "sources” below.")
 
 # --- spaces near the searched postcode ----------------------------------------------------------
 if found is not None and found.kind == "postcode":

@@ -49,6 +49,8 @@ table.ind-rows td {border-bottom: 1px solid #E0E0E0; padding: 0.3rem 0.4rem; ver
 table.ind-rows td.fig {font-weight: 700; white-space: nowrap; text-align: right;}
 table.ind-rows td.per {white-space: nowrap;}
 table.ind-rows .status-badge {font-size: 1.05rem; margin: 0; white-space: nowrap;}
+.meeting-cards {display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); column-gap: 1rem;}
+@media (max-width: 640px) {.meeting-cards {grid-template-columns: minmax(0, 1fr);}}
 </style>
 """
 
@@ -136,6 +138,12 @@ def changes_html(changes: list[Change]) -> str:
         return '<div class="why">Nothing changed for this priority.</div>'
     items = "".join(f"<li><b>{escape(c.label)}:</b> {escape(c.sentence)}</li>" for c in changes)
     return f'<ul class="why">{items}</ul>'
+
+
+def indicator_cards_html(lines: list[IndicatorLine]) -> str:
+    """Every indicator's card, two to a row (one on a narrow screen): one element, not a column
+    layout with an element per card, which cost more to send on every visit than the cards."""
+    return '<div class="meeting-cards">' + "".join(indicator_card_html(line) for line in lines) + "</div>"
 
 
 def indicator_rows_html(lines: list[IndicatorLine]) -> str:

@@ -21,6 +21,7 @@ from cohesion.geo import aggregate, boundaries, display, need
 from cohesion.spaces import collect as spaces_collect
 from cohesion.spaces import maps, search, view
 from cohesion.spaces.indicator import participation_by_district, participation_citation
+from cohesion.spaces.layer import layer_name
 
 MAP_HEIGHT = 560
 
@@ -103,6 +104,20 @@ def problems(spaces_key: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
 @functools.lru_cache(maxsize=8)
 def tallies(spaces_key: tuple) -> view.Tallies:
     return view.tallies(spaces(*spaces_key)[0])
+
+
+@functools.lru_cache(maxsize=8)
+def not_placed_line(spaces_key: tuple) -> str:
+    """Why spaces could not be placed, in words: '3 GP practices (postcode not found); ...'."""
+    reasons = tallies(spaces_key).reasons
+    return "; ".join(f"{r.spaces} {layer_name(r.layer)} ({r.status})" for r in reasons.itertuples())
+
+
+@functools.lru_cache(maxsize=16)
+def legend(rows: tuple[tuple[str, int], ...]) -> pd.DataFrame:
+    """The points' legend: colour, category and spaces on the map, from (category, count) pairs."""
+    return pd.DataFrame({"colour": [maps.CATEGORY_COLOURS[c] for c, _n in rows],
+                         "points: category": [c for c, _n in rows], "on map": [n for _c, n in rows]})
 
 
 @functools.lru_cache(maxsize=8)
