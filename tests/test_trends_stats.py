@@ -240,6 +240,9 @@ def test_part_year_is_marked_and_not_compared():
     summary = hatecrime.annual_summary(counts(months, [20] * len(months)))
     part = summary.set_index("period").loc["2024/25"]
     assert part["note"] == "part year: 3 of 12 months" and np.isnan(part["change_pct"])
+    # The sentence under the chart says it is a count to date, not the year's total.
+    assert hatecrime.change_sentence(summary, noun="hate crimes") == (
+        "Ward A: 60 hate crimes in 2024/25 so far (3 of 12 months; the year is not complete).")
 
 
 def test_a_month_without_a_figure_leaves_no_annual_total():

@@ -186,11 +186,16 @@ def change_sentence(summary: pd.DataFrame, noun: str = "reports") -> str:
         return f"No annual count of {noun} can be shown (missing or suppressed)."
     latest = known.sort_values("period_end").iloc[-1]
     text = f"{latest['area_name']}: {latest['count']:,.0f} {noun} in {latest['period']}"
+    months = latest.get("months", np.nan)  # NaN for a year published as a whole
+    part_year = pd.notna(months) and months < 12
+    if part_year:
+        # A year still under way is a count to date: never read as the whole year, nor compared.
+        text += f" so far ({months:.0f} of 12 months; the year is not complete)"
     if pd.notna(latest["change_pct"]):
         word = "up" if latest["change_pct"] > 0 else "down" if latest["change_pct"] < 0 else "unchanged"
         amount = f" {abs(latest['change_pct']):.1f}%" if word != "unchanged" else ""
         text += f", {word}{amount} on {latest['previous_period']} ({latest['previous_count']:,.0f})"
-    else:
+    elif not part_year:
         text += " (no figure for the year before to compare with)"
     if pd.notna(latest["rate_per_1k"]):
         text += f"; {latest['rate_per_1k']:.2f} per 1,000 residents"
