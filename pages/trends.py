@@ -74,11 +74,11 @@ def _breakdown_view(key: tuple, group: str) -> view.BreakdownView:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _yearly_view(key: tuple, threshold: int) -> tuple[view.YearlyView, object]:
+def _yearly_view(key: tuple, threshold: int) -> tuple[view.YearlyView, object, object | None]:
     _rows, choice = _rows_and_choice(key)
     yearly = view.yearly_view(query.indicator_rows(ui.raw_observations(), key[0]),
                               ui.require_catalogue().indicator(key[0]), choice.primary_code, threshold)
-    return yearly, ui.ready_table(yearly.table)
+    return yearly, ui.ready_table(yearly.table), ui.ready_table(yearly.wards) if len(yearly.wards) else None
 
 
 def _status_line(indicator, catalogue) -> None:
@@ -191,12 +191,16 @@ def draw_indicator() -> None:
     # ---------------------------------------------------------------- hate crime measure
     if controlled:
         st.subheader("Reports per year and change on the previous year")
-        yearly, table = _yearly_view(key, threshold)
+        yearly, table, wards = _yearly_view(key, threshold)
         if yearly.empty:
             st.info("No yearly totals can be worked out from the loaded figures yet.")
             return
         st.markdown(md(yearly.sentence))
-        st.dataframe(table, hide_index=True, width="stretch")
+        if len(yearly.table):
+            st.dataframe(table, hide_index=True, width="stretch")
+        if wards is not None:
+            with st.expander(f"Ward by ward ({len(yearly.wards):,} rows)"):
+                st.dataframe(wards, hide_index=True, width="stretch")
 
 
 def draw_early_warning() -> None:

@@ -178,5 +178,8 @@ def test_small_ward_gets_no_flags_and_its_counts_are_hidden(monthly_store):
     assert len(ward) == 15 and (ward["Value (count)"] == "no figure").all()
     assert ward["Note"].str.startswith("suppressed: fewer than 10").all()
     # Its annual total (26 in 2024/25) is above the threshold and is shown.
-    annual = next(d.value for d in at.dataframe if "Strand" in d.value.columns)
-    assert "26" in annual[annual["Area"] == "Test ward"]["Count"].tolist()
+    place_table, ward_table = [d.value for d in at.dataframe if "Strand" in d.value.columns]
+    assert "26" in ward_table[ward_table["Area"] == "Test ward"]["Count"].tolist()
+    # Ward rows are under their own expander, so the place's own yearly rows come first and short.
+    assert "Test ward" not in place_table["Area"].tolist() and len(place_table)
+    assert any(e.label == f"Ward by ward ({len(ward_table):,} rows)" for e in at.expander)

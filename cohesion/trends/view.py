@@ -46,7 +46,8 @@ class YearlyView:
     """Yearly totals of a count series and the change on the previous year (empty: none)."""
 
     sentence: str = ""
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)  # the place, its force and partnership
+    wards: pd.DataFrame = field(default_factory=pd.DataFrame)  # ward by ward: long, so shown on request
 
     @property
     def empty(self) -> bool:
@@ -98,5 +99,8 @@ def yearly_view(raw_rows: pd.DataFrame, indicator: Indicator, primary_code: str 
         return YearlyView()
     own = summary[(summary["breakdown"] == "") & (summary["area_code"] == primary_code)]
     # The indicator's own noun: racially or religiously aggravated offences are not "hate crimes".
+    is_ward = summary["area_type"] == "ward"
+    wards = summary[is_ward]
     return YearlyView(hatecrime.change_sentence(own, noun=count_noun(indicator)),
-                      hatecrime.summary_table(summary, primary_code))
+                      hatecrime.summary_table(summary[~is_ward], primary_code),
+                      hatecrime.summary_table(wards, primary_code) if len(wards) else pd.DataFrame())
