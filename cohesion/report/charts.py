@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from typing import Any
+from typing import Any, Protocol
 
 import altair as alt
 import pandas as pd
@@ -161,28 +161,42 @@ def _data_key(catalogue: Catalogue, rows: pd.DataFrame, indicator_id: str) -> st
     return hashlib.sha256("\x1f".join(parts).encode() + b"\x1f" + data).hexdigest()
 
 
-def render_key_charts(catalogue: Catalogue, observations: pd.DataFrame,
-                      indicator_ids: list[str]) -> dict[str, str | None]:
+class ChartEngine(Protocol):
+    """Draws charts elsewhere (`engine.Engine`): `draw` takes a spec and returns what the markup
+    carries in place of its SVG; `drawn` holds those per chart key for one build."""
+
+    drawn: dict[str, str]
+
+    def draw(self, spec: dict[str, Any]) -> str: ...
+
+
+def render_key_charts(catalogue: Catalogue, observations: pd.DataFrame, indicator_ids: list[str],
+                      engine: ChartEngine | None = None) -> dict[str, str | None]:
     """SVG of each indicator's key chart (None when it has no figures).
 
     SVGs are kept per process keyed on the chart's data, so a second pack with the same data
-    renders nothing.
+    renders nothing. With an `engine`, each chart is handed to it instead (once per chart key)
+    and the value is the engine's stand-in for the SVG.
     """
     by_indicator = {str(k): g for k, g in observations.groupby("indicator_id", sort=False)} \
         if not observations.empty else {}
+    cache = _SVG_CACHE if engine is None else engine.drawn
     out: dict[str, str | None] = {}
     for ind_id in dict.fromkeys(indicator_ids):
         rows = by_indicator.get(ind_id, observations.iloc[0:0])
         key = _data_key(catalogue, rows, ind_id)
-        if key not in _SVG_CACHE:
+        if key not in cache:
             spec = key_chart(catalogue, rows, ind_id)
             if spec is None:
                 out[ind_id] = None
                 continue
-            while len(_SVG_CACHE) >= SVG_CACHE_SIZE:
-                _SVG_CACHE.pop(next(iter(_SVG_CACHE)))
-            _SVG_CACHE[key] = chart_svg(spec)
-        out[ind_id] = _SVG_CACHE[key]
+            if engine is not None:
+                cache[key] = engine.draw(spec)
+            else:
+                while len(_SVG_CACHE) >= SVG_CACHE_SIZE:
+                    _SVG_CACHE.pop(next(iter(_SVG_CACHE)))
+                _SVG_CACHE[key] = chart_svg(spec)
+        out[ind_id] = cache[key]
     return out
 
 
