@@ -10,13 +10,16 @@ the same letter widths WeasyPrint draws them with.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import altair as alt
 import pandas as pd
 import vl_convert
+
+if TYPE_CHECKING:
+    import altair as alt
 
 from cohesion.catalogue.models import Catalogue
 from cohesion.meeting.assess import headline_series
@@ -41,6 +44,10 @@ def _indicator_rows(catalogue: Catalogue, observations: pd.DataFrame, indicator_
 
 def simple_trend_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> alt.Chart | None:
     """A plain line chart of the headline series over published periods; None when no figures."""
+    # Altair is imported where a chart is built: the report command builds them in a copy of its
+    # process (engine.Engine.draw_elsewhere), so the command itself never pays for the import.
+    import altair as alt
+
     rows, primary = _indicator_rows(catalogue, observations, indicator_id)
     names = {primary: catalogue.place.name} | {c.code: c.name for c in catalogue.place.comparators if c.code != primary}
     frame = rows[rows["area_code"].isin(list(names)) & rows["value"].notna()].copy()
@@ -71,6 +78,14 @@ def simple_trend_chart(catalogue: Catalogue, observations: pd.DataFrame, indicat
             y="value:Q", text="label:N", x=alt.value(0))
         layers += [rule, text]
     return alt.layer(*layers).properties(width=CHART_WIDTH_PX, height=CHART_HEIGHT_PX).configure_view(stroke=None)
+
+
+def load_builders() -> None:
+    """Import the chart builders (Altair, the Trends page's) ahead of the first chart."""
+    import altair  # noqa: F401
+
+    with contextlib.suppress(ImportError):
+        importlib.import_module("cohesion.trends.charts")
 
 
 def key_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> dict[str, Any] | None:

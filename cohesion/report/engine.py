@@ -20,6 +20,7 @@ import os
 import pickle
 import queue
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-# A forked copy builds the chart specs beside this process (see Engine.draw_elsewhere). Not on
+# A forked copy builds the chart specs beside this process (see Engine.start_copy). Not on
 # macOS, where system libraries are not safe to use in a forked copy, nor where fork is missing.
 _CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin"
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)  # the folder holding `cohesion/`
@@ -63,8 +64,9 @@ class Engine:
         self._sender.start()
         self._salt = secrets.token_hex(6)
         self._drawn: dict[str, str] = {}  # chart key (charts._data_key) -> stand-in, for this build only
-        self._direct: BinaryIO | None = None  # in a copy (`draw_elsewhere`): the engine's pipe, written at once
-        self._copy: tuple[int, int] | None = None  # a running copy: its process id, the pipe of its report
+        self._direct: BinaryIO | None = None  # in the copy (`start_copy`): the engine's pipe, written at once
+        self._copy: tuple[int, int, int] | None = None  # the copy: process id, its data pipe (-1: given), its report
+        self._job: Callable[[Any], object] | None = None
         self._answered = False
 
     def _send(self) -> None:
@@ -98,44 +100,67 @@ class Engine:
             self._outbox.put(message)
         return stand_in
 
-    def draw_elsewhere(self, job: Callable[[], object]) -> None:
-        """Run `job` (building chart specs and calling `draw`) in a copy of this process when the
-        system can fork safely, so the specs are built on the other core while this process works
-        out the statuses; else run it here. `drawn` then waits for the copy's stand-ins; should the
-        copy fail, the charts it did not report are built again here (still correct, only slower).
+    def start_copy(self, prepare: Callable[[], object], job: Callable[[Any], object]) -> None:
+        """Fork a copy of this process that runs `prepare` at once (importing the chart libraries),
+        then `job(data)` (building chart specs and calling `draw`) once `give_copy(data)` hands it
+        the data, so the specs are built on the other core while this process works out the
+        statuses. Where the system cannot fork safely, `give_copy` runs the job here instead.
+        `drawn` then waits for the copy's stand-ins; should the copy fail, the charts it did not
+        report are built again here (still correct, only slower).
         """
+        self._job = job
         stdin = self._process.stdin
         if not _CAN_FORK or stdin is None:
-            job()
             return
-        read_fd, write_fd = os.pipe()
+        data_r, data_w = os.pipe()
+        report_r, report_w = os.pipe()
         try:
             pid = os.fork()
         except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
-            job()
+            for fd in (data_r, data_w, report_r, report_w):
+                os.close(fd)
             return
-        if pid == 0:  # the copy: build and send the specs, report the stand-ins, leave without clean-up
+        if pid == 0:  # the copy: never returns; leaves without the interpreter's clean-up
             status = 1
             try:
-                os.close(read_fd)
-                self._salt = secrets.token_hex(6)
+                os.close(data_w)
+                os.close(report_r)
+                prepare()
+                with os.fdopen(data_r, "rb") as inbox:
+                    payload = inbox.read()
+                self._salt = secrets.token_hex(6)  # its stand-ins never clash with this process's
                 self._direct = os.fdopen(os.dup(stdin.fileno()), "wb")
-                job()
-                with os.fdopen(write_fd, "wb") as report:
+                job(pickle.loads(payload))
+                with os.fdopen(report_w, "wb") as report:
                     pickle.dump(self._drawn, report, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
             finally:
                 os._exit(status)
-        os.close(write_fd)
-        self._copy = (pid, read_fd)
+        os.close(data_r)
+        os.close(report_w)
+        self._copy = (pid, data_w, report_r)
+
+    def give_copy(self, data: Any) -> None:
+        """Hand `data` to the copy's job (or run the job here when there is no copy)."""
+        if self._copy is None:
+            if self._job is not None:
+                self._job(data)
+            return
+        payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        data_w = self._copy[1]
+        self._copy = (self._copy[0], -1, self._copy[2])
+        # The copy may still be importing: a thread waits for the pipe to drain, not this process.
+        threading.Thread(target=_write_all, args=(data_w, payload), name="pack-copy-data", daemon=True).start()
 
     def _join_copy(self) -> None:
         assert self._copy is not None
-        pid, read_fd = self._copy
+        pid, data_w, report_r = self._copy
         self._copy = None
-        with os.fdopen(read_fd, "rb") as report:
+        if data_w != -1:  # never given its data (the build stopped early): it has nothing to say
+            os.close(data_w)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        with os.fdopen(report_r, "rb") as report:
             data = report.read()
         os.waitpid(pid, 0)
         if data:
@@ -195,6 +220,11 @@ def start() -> Engine | None:
         return Engine()
     except OSError:
         return None
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    with contextlib.suppress(OSError), os.fdopen(fd, "wb") as pipe:
+        pipe.write(payload)
 
 
 def _serve(inbox: BinaryIO, outbox: BinaryIO) -> None:

@@ -210,11 +210,16 @@ def chart_ids(figures: Figures) -> list[str]:
                               if int(figures.series(i.id)["value"].notna().sum()) >= MIN_CHART_PERIODS))
 
 
-def draw_charts(figures: Figures, engine: charts.ChartEngine | None = None) -> dict[str, str | None]:
-    """Each chart's SVG (or the engine's stand-in for it) by indicator; see `charts.render_key_charts`."""
+def chart_inputs(figures: Figures) -> tuple[Catalogue, pd.DataFrame, list[str]]:
+    """What `charts.render_key_charts` takes for the pack's charts: catalogue, their rows, their ids."""
     wanted = chart_ids(figures)
     chart_rows = pd.concat([figures.rows(i) for i in wanted]) if wanted else figures.observations.iloc[0:0]
-    return charts.render_key_charts(figures.catalogue, chart_rows, wanted, engine)
+    return figures.catalogue, chart_rows, wanted
+
+
+def draw_charts(figures: Figures, engine: charts.ChartEngine | None = None) -> dict[str, str | None]:
+    """Each chart's SVG (or the engine's stand-in for it) by indicator; see `charts.render_key_charts`."""
+    return charts.render_key_charts(*chart_inputs(figures), engine)
 
 
 def priority_section(figures: Figures, priority_id: str, actions: Sequence[Action],
@@ -271,7 +276,7 @@ def build_model(catalogue: Catalogue, observations: pd.DataFrame, manifest: Mani
                 engine: charts.ChartEngine | None = None, figures: Figures | None = None) -> BoardPack:
     """The pack model. `observations` must already be publishable (disclosure control applied).
     With an `engine`, charts are drawn there and the model carries its stand-ins for the SVGs;
-    `figures`: these observations already split (see `draw_charts`), to reuse its series."""
+    `figures`: these observations split already (see `chart_inputs`), its series reused."""
     place = catalogue.place.name
     figures = Figures(catalogue, observations, assessment) if figures is None else figures.with_assessment(assessment)
     columns, counts = status_counts(catalogue, assessment)

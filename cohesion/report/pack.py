@@ -27,10 +27,10 @@ from cohesion.meeting.actions import Action, ActionLog, read_actions
 from cohesion.meeting.assess import Assessment
 from cohesion.meeting.diff import Change, diff_snapshots
 from cohesion.meeting.snapshot import latest_snapshot, take_snapshot
-from cohesion.report import markup, render
+from cohesion.report import charts, markup, render
 from cohesion.report.charts import ChartEngine
 from cohesion.report.engine import Engine
-from cohesion.report.model import AUTHOR, Figures, build_model, chart_ids, draw_charts, source_vintages
+from cohesion.report.model import AUTHOR, Figures, build_model, chart_inputs, source_vintages
 from cohesion.report.render import PackUnavailable
 from cohesion.status.service import assess, assess_current
 from cohesion.store import Manifest
@@ -89,14 +89,15 @@ def build_current_pack(*, today: date, engine: Engine | None = None) -> tuple[by
 
 
 def _current_pack(today: date, engine: Engine | None) -> tuple[bytes, list[str]]:
+    if engine is not None:  # a copy of this process builds the charts beside the statuses worked out here
+        engine.start_copy(charts.load_builders, lambda inputs: charts.render_key_charts(*inputs, engine))
     catalogue = load_catalogue(config.CATALOGUE_PATH)
     # query.current is the publishable table (disclosure control applied once, there).
     observations, manifest = query.current(catalogue), query.manifest()
     figures = None
-    if engine is not None:  # the charts are built and drawn beside the statuses being worked out here
+    if engine is not None:  # which charts, worked out here while the copy imports its chart libraries
         figures = Figures(catalogue, observations, None)
-        chart_ids(figures)  # the series, worked out once before the copy, serve both processes
-        engine.draw_elsewhere(lambda: draw_charts(figures, engine))
+        engine.give_copy(chart_inputs(figures))
     warnings: list[str] = []
     if manifest is None:
         warnings.append("No data store yet (run `python -m cohesion refresh`); the pack shows no figures.")
