@@ -7,7 +7,10 @@ and pays both on the second core while this process imports pandas, reads the st
 out the statuses. Charts are sent to it as Vega-Lite specs as soon as they are built; the pack's
 HTML refers to each chart by a stand-in (`Engine.draw` returns one in place of the SVG), which
 the engine swaps for the drawn SVG before printing the tagged PDF with the same code as in
-process (`render.html_to_pdf`). Nothing is kept between commands.
+process (`render.html_to_pdf`). Where the system can fork, the specs are built by a copy of the
+command forked once its imports are done (`Engine.start_copy`): it imports Altair while the
+command reads the store, then builds the specs while the command works out the statuses.
+Nothing is kept between commands.
 
 The Headlines page builds in its own (warm) process and never uses this.
 """
