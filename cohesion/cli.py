@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "police": ("cohesion.loaders.police_uk_cli:main", "police.uk street files: fetch or import a month, status"),
 }
 
+# Commands whose process ends without the interpreter's clean-up (see __main__.py): they leave no
+# open file or connection behind once their output is written.
+QUICK_EXIT = frozenset({"report"})
+
 
 def validate_main(argv: list[str]) -> int:
     from cohesion.catalogue import validate_file

@@ -148,6 +148,40 @@ def test_cli_writes_the_pdf_anywhere_and_reports(live, tmp_path: Path, capsys: p
     assert len(read_actions().actions) == 1
 
 
+def test_pack_built_beside_the_command_is_the_same_pack(live, pack: bytes) -> None:
+    """The command draws the charts and prints the PDF in a second process, the chart specs built
+    in a copy of its own: the same pages, text, figures (with their alternative text) and tags."""
+    from cohesion.report import engine
+
+    with engine.start() as second:
+        assert second is not None
+        pdf, warnings = build_current_pack(today=TODAY, engine=second)
+    assert warnings == []
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == len(PdfReader(io.BytesIO(pack)).pages)
+    assert _text(pdf) == _text(pack)
+    figures = [(str(e.get("/Alt")), ancestors) for role, e, ancestors in _structure(pdf)[1] if role == "Figure"]
+    assert figures == [(str(e.get("/Alt")), ancestors) for role, e, ancestors in _structure(pack)[1]
+                       if role == "Figure"]
+    assert len(figures) >= 2  # the shipped data has charts: the engine drew them
+
+
+def test_report_command_leaves_streamlit_and_the_pdf_library_to_others(live, tmp_path: Path) -> None:
+    """`python -m cohesion report` in a fresh process: Streamlit is never imported, and WeasyPrint
+    only in the second process that prints the PDF."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "pack.pdf"
+    code = ("import sys; from cohesion.cli import main; rc = main(['report', '--out', sys.argv[1], "
+            "'--today', '2026-11-25']); print('LOADED', sorted(m for m in ('streamlit', 'weasyprint') "
+            "if m in sys.modules)); sys.exit(rc)")
+    done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "LOADED []" in done.stdout
+    assert len(PdfReader(out).pages) >= 10
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["--out", "pack.txt"], "expected a file name ending in .pdf"),
 ])

@@ -15,8 +15,8 @@ name a peer group (comparator codes `peers:<group>`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -24,6 +24,9 @@ from cohesion.catalogue.models import Catalogue, Comparator, Indicator
 from cohesion.national import places
 from cohesion.status import stats
 from cohesion.status.rules import format_value
+
+if TYPE_CHECKING:
+    import altair as alt
 
 MIN_AUTHORITIES = 10  # fewer authorities than this is not a national comparison
 PEER_PREFIX = "peers:"
@@ -153,6 +156,10 @@ def _y_title(unit: str) -> str:
 
 def chart(comparison: Comparison, place_name: str, *, width: int | str = "container") -> alt.LayerChart:
     """Dot plot ordered by value with 95% intervals; the council labelled, peers marked, median line."""
+    # Imported here: the status engine reads this module's peer medians, and commands that assess
+    # statuses (the board pack) draw no comparison chart.
+    import altair as alt
+
     unit = comparison.indicator.unit
     frame = comparison.table.assign(shown=comparison.table["value"].map(lambda v: format_value(v, unit)))
     with alt.utils.schemapi.debug_mode(False):  # validated once by to_dict(); skip eager checks

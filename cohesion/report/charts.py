@@ -10,13 +10,16 @@ the same letter widths WeasyPrint draws them with.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-import altair as alt
 import pandas as pd
 import vl_convert
+
+if TYPE_CHECKING:
+    import altair as alt
 
 from cohesion.catalogue.models import Catalogue
 from cohesion.meeting.assess import headline_series
@@ -41,6 +44,10 @@ def _indicator_rows(catalogue: Catalogue, observations: pd.DataFrame, indicator_
 
 def simple_trend_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> alt.Chart | None:
     """A plain line chart of the headline series over published periods; None when no figures."""
+    # Altair is imported where a chart is built: the report command builds them in a copy of its
+    # process (engine.Engine.draw_elsewhere), so the command itself never pays for the import.
+    import altair as alt
+
     rows, primary = _indicator_rows(catalogue, observations, indicator_id)
     names = {primary: catalogue.place.name} | {c.code: c.name for c in catalogue.place.comparators if c.code != primary}
     frame = rows[rows["area_code"].isin(list(names)) & rows["value"].notna()].copy()
@@ -71,6 +78,14 @@ def simple_trend_chart(catalogue: Catalogue, observations: pd.DataFrame, indicat
             y="value:Q", text="label:N", x=alt.value(0))
         layers += [rule, text]
     return alt.layer(*layers).properties(width=CHART_WIDTH_PX, height=CHART_HEIGHT_PX).configure_view(stroke=None)
+
+
+def load_builders() -> None:
+    """Import the chart builders (Altair, the Trends page's) ahead of the first chart."""
+    import altair  # noqa: F401
+
+    with contextlib.suppress(ImportError):
+        importlib.import_module("cohesion.trends.charts")
 
 
 def key_chart(catalogue: Catalogue, observations: pd.DataFrame, indicator_id: str) -> dict[str, Any] | None:
@@ -161,28 +176,42 @@ def _data_key(catalogue: Catalogue, rows: pd.DataFrame, indicator_id: str) -> st
     return hashlib.sha256("\x1f".join(parts).encode() + b"\x1f" + data).hexdigest()
 
 
-def render_key_charts(catalogue: Catalogue, observations: pd.DataFrame,
-                      indicator_ids: list[str]) -> dict[str, str | None]:
+class ChartEngine(Protocol):
+    """Draws charts elsewhere (`engine.Engine`): `draw` takes a spec and returns what the markup
+    carries in place of its SVG; `drawn` holds those per chart key for one build."""
+
+    drawn: dict[str, str]
+
+    def draw(self, spec: dict[str, Any]) -> str: ...
+
+
+def render_key_charts(catalogue: Catalogue, observations: pd.DataFrame, indicator_ids: list[str],
+                      engine: ChartEngine | None = None) -> dict[str, str | None]:
     """SVG of each indicator's key chart (None when it has no figures).
 
     SVGs are kept per process keyed on the chart's data, so a second pack with the same data
-    renders nothing.
+    renders nothing. With an `engine`, each chart is handed to it instead (once per chart key)
+    and the value is the engine's stand-in for the SVG.
     """
     by_indicator = {str(k): g for k, g in observations.groupby("indicator_id", sort=False)} \
         if not observations.empty else {}
+    cache = _SVG_CACHE if engine is None else engine.drawn
     out: dict[str, str | None] = {}
     for ind_id in dict.fromkeys(indicator_ids):
         rows = by_indicator.get(ind_id, observations.iloc[0:0])
         key = _data_key(catalogue, rows, ind_id)
-        if key not in _SVG_CACHE:
+        if key not in cache:
             spec = key_chart(catalogue, rows, ind_id)
             if spec is None:
                 out[ind_id] = None
                 continue
-            while len(_SVG_CACHE) >= SVG_CACHE_SIZE:
-                _SVG_CACHE.pop(next(iter(_SVG_CACHE)))
-            _SVG_CACHE[key] = chart_svg(spec)
-        out[ind_id] = _SVG_CACHE[key]
+            if engine is not None:
+                cache[key] = engine.draw(spec)
+            else:
+                while len(_SVG_CACHE) >= SVG_CACHE_SIZE:
+                    _SVG_CACHE.pop(next(iter(_SVG_CACHE)))
+                _SVG_CACHE[key] = chart_svg(spec)
+        out[ind_id] = cache[key]
     return out
 
 

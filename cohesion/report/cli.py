@@ -16,7 +16,7 @@ import zlib
 from datetime import date
 from pathlib import Path
 
-from cohesion.report import render
+from cohesion.report import engine, render
 
 
 def count_pages(pdf: bytes) -> int:
@@ -49,6 +49,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    # The second process (charts and PDF, see engine.py) starts first, so its start-up runs
+    # beside this process's imports; it is ended at once if the command stops early.
+    pack_engine = None if render.known_unavailable() else engine.start()
+    if pack_engine is None:
+        return _build(argv, None)
+    with pack_engine:
+        return _build(argv, pack_engine)
+
+
+def _build(argv: list[str] | None, pack_engine: engine.Engine | None) -> int:
     from cohesion.meeting.cli import parse_day
 
     parser = argparse.ArgumentParser(prog="python -m cohesion report", description="Build the board pack PDF.")
@@ -65,7 +75,10 @@ def _main(argv: list[str] | None) -> int:
 
     started = time.perf_counter()
     try:
-        pdf, warnings = build_current_pack(today=args.today)
+        try:
+            pdf, warnings = build_current_pack(today=args.today, engine=pack_engine)
+        except engine.EngineStopped:  # the second process failed to answer: build it all here
+            pdf, warnings = build_current_pack(today=args.today)
     except CatalogueError as exc:
         print(f"The catalogue has {len(exc.problems)} problem(s); fix them first:")
         for problem in exc.problems:

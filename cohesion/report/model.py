@@ -13,8 +13,9 @@ and names in ONE line the indicators that have neither, grouped by why.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -88,13 +89,26 @@ class Figures:
     whole table for every call was most of the pack's time.
     """
 
-    def __init__(self, catalogue: Catalogue, observations: pd.DataFrame, assessment: Assessment):
-        self.catalogue, self.observations, self.assessment = catalogue, observations, assessment
+    def __init__(self, catalogue: Catalogue, observations: pd.DataFrame, assessment: Assessment | None):
+        # assessment None: rows and series only (what the charts need), before statuses exist
+        self.catalogue, self.observations, self._assessment = catalogue, observations, assessment
         self._empty = observations.iloc[0:0]
         self._rows = {str(k): g for k, g in observations.groupby("indicator_id", sort=False)} \
             if not observations.empty else {}
         self._lines: dict[str, IndicatorLine] = {}
         self._series: dict[str, pd.DataFrame] = {}
+
+    @property
+    def assessment(self) -> Assessment:
+        if self._assessment is None:
+            raise ValueError("these figures were split without statuses; lines need an assessment")
+        return self._assessment
+
+    def with_assessment(self, assessment: Assessment) -> Figures:
+        """The same split rows and series (worked out once, shared), with statuses for the lines."""
+        other = copy.copy(self)
+        other._assessment, other._lines = assessment, {}
+        return other
 
     def rows(self, indicator_id: str) -> pd.DataFrame:
         return self._rows.get(indicator_id, self._empty)
@@ -185,8 +199,32 @@ def chartable(figures: Figures, lines: Sequence[IndicatorLine]) -> list[str]:
     return [line.id for line in lines if int(figures.series(line.id)["value"].notna().sum()) >= MIN_CHART_PERIODS]
 
 
-def priority_section(figures: Figures, priority_id: str, actions: Sequence[Action], changes: Sequence[Change] | None,
-                     svgs: dict[str, str | None]) -> PrioritySection:
+def chart_ids(figures: Figures) -> list[str]:
+    """Indicators drawn as charts, in agenda order: those `chartable` in their priority's section.
+
+    An indicator with figures for MIN_CHART_PERIODS periods always has a row in its section (it
+    has figures), so this needs the series only, not the statuses: the charts can be drawn while
+    the statuses are worked out."""
+    catalogue = figures.catalogue
+    return list(dict.fromkeys(i.id for p in catalogue.agenda() for i in catalogue.indicators_for_priority(p.id)
+                              if int(figures.series(i.id)["value"].notna().sum()) >= MIN_CHART_PERIODS))
+
+
+def chart_inputs(figures: Figures) -> tuple[Catalogue, pd.DataFrame, list[str]]:
+    """What `charts.render_key_charts` takes for the pack's charts: catalogue, their rows, their ids."""
+    wanted = chart_ids(figures)
+    chart_rows = pd.concat([figures.rows(i) for i in wanted]) if wanted else figures.observations.iloc[0:0]
+    return figures.catalogue, chart_rows, wanted
+
+
+def draw_charts(figures: Figures, engine: charts.ChartEngine | None = None) -> dict[str, str | None]:
+    """Each chart's SVG (or the engine's stand-in for it) by indicator; see `charts.render_key_charts`."""
+    return charts.render_key_charts(*chart_inputs(figures), engine)
+
+
+def priority_section(figures: Figures, priority_id: str, actions: Sequence[Action],
+                     changes: Sequence[Change] | None) -> PrioritySection:
+    """The section with a chart for each chartable indicator, its SVG not filled in yet (see `with_svgs`)."""
     catalogue, assessment = figures.catalogue, figures.assessment
     ind_ids = [i.id for i in catalogue.indicators_for_priority(priority_id)]
     block = indicator_block(figures, ind_ids)
@@ -197,9 +235,15 @@ def priority_section(figures: Figures, priority_id: str, actions: Sequence[Actio
     rows = [[a.recorded_at[:10], a.kind, a.text + (f" (indicator: {titles.get(a.indicator_id, a.indicator_id)})"
                                                    if a.indicator_id else ""), a.owner or "", a.due or ""]
             for a in actions if a.priority_id == priority_id]
-    drawn = [chart_for(figures, i, svg) for i in chartable(figures, block.rows) if (svg := svgs.get(i)) is not None]
+    drawn = [chart_for(figures, i, "") for i in chartable(figures, block.rows)]
     return PrioritySection(priority_line(catalogue, assessment, priority_id), catalogue.priority(priority_id).summary,
                            block, flags, mine, rows, drawn)
+
+
+def with_svgs(section: PrioritySection, svgs: dict[str, str | None]) -> PrioritySection:
+    """The section's charts with their SVGs; a chart without one (no figure for the place) left out."""
+    return replace(section, charts=[replace(c, svg=svg) for c in section.charts
+                                    if (svg := svgs.get(c.indicator_id)) is not None])
 
 
 def source_vintages(catalogue: Catalogue, manifest: Manifest | None, observations: pd.DataFrame) -> list[list[str]]:
@@ -228,17 +272,23 @@ def source_vintages(catalogue: Catalogue, manifest: Manifest | None, observation
 
 
 def build_model(catalogue: Catalogue, observations: pd.DataFrame, manifest: Manifest | None, *, today: date,
-                assessment: Assessment, actions: Sequence[Action], changes: Sequence[Change] | None) -> BoardPack:
-    """The pack model. `observations` must already be publishable (disclosure control applied)."""
+                assessment: Assessment, actions: Sequence[Action], changes: Sequence[Change] | None,
+                engine: charts.ChartEngine | None = None, figures: Figures | None = None) -> BoardPack:
+    """The pack model. `observations` must already be publishable (disclosure control applied).
+    With an `engine`, charts are drawn there and the model carries its stand-ins for the SVGs;
+    `figures`: these observations split already (see `chart_inputs`), its series reused."""
     place = catalogue.place.name
-    figures = Figures(catalogue, observations, assessment)
+    figures = Figures(catalogue, observations, assessment) if figures is None else figures.with_assessment(assessment)
     columns, counts = status_counts(catalogue, assessment)
     headlines = indicator_block(figures, [i.id for i in catalogue.headline_indicators()])
-    wanted = list(dict.fromkeys(i for p in catalogue.agenda() for i in chartable(
-        figures, indicator_block(figures, [i.id for i in catalogue.indicators_for_priority(p.id)]).rows)))
-    chart_rows = pd.concat([figures.rows(i) for i in wanted]) if wanted else observations.iloc[0:0]
-    svgs = charts.render_key_charts(catalogue, chart_rows, wanted)
-    sections = [priority_section(figures, p.id, actions, changes, svgs) for p in catalogue.agenda()]
+    sections = [priority_section(figures, p.id, actions, changes) for p in catalogue.agenda()]
+    glance = at_a_glance(figures, changes, actions)
+    priorities = [priority_line(catalogue, assessment, p.id) for p in catalogue.agenda()]
+    vintages = source_vintages(catalogue, manifest, observations)
+    # The SVGs last: with an engine whose copy is still building the charts, this waits for it
+    # only once the rest of the model is done.
+    svgs = draw_charts(figures, engine)
+    sections = [with_svgs(section, svgs) for section in sections]
     if manifest is None:
         store_line = "No data yet: run `python -m cohesion refresh` to load the sources."
     else:
@@ -248,12 +298,12 @@ def build_model(catalogue: Catalogue, observations: pd.DataFrame, manifest: Mani
         title=f"{place} Community Cohesion Strategy: board pack, {today.isoformat()}",
         subject=f"Status of the {place} Community Cohesion Strategy priorities and headline indicators",
         notices=list(assessment.problems),
-        at_a_glance=at_a_glance(figures, changes, actions),
+        at_a_glance=glance,
         glance_columns=columns, glance_rows=counts,
         headlines=headlines,
-        priorities=[priority_line(catalogue, assessment, p.id) for p in catalogue.agenda()],
+        priorities=priorities,
         sections=sections, store_line=store_line,
-        vintages=source_vintages(catalogue, manifest, observations),
+        vintages=vintages,
         legend=[(name, s.meaning) for name, s in ALL_STYLES.items()],
         sources=[[s.licence, s.attribution, s.url or "no public address"] for s in catalogue.sources],
     )

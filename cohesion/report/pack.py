@@ -27,8 +27,10 @@ from cohesion.meeting.actions import Action, ActionLog, read_actions
 from cohesion.meeting.assess import Assessment
 from cohesion.meeting.diff import Change, diff_snapshots
 from cohesion.meeting.snapshot import latest_snapshot, take_snapshot
-from cohesion.report import markup, render
-from cohesion.report.model import AUTHOR, build_model, source_vintages
+from cohesion.report import charts, markup, render
+from cohesion.report.charts import ChartEngine
+from cohesion.report.engine import Engine
+from cohesion.report.model import AUTHOR, Figures, build_model, chart_inputs, source_vintages
 from cohesion.report.render import PackUnavailable
 from cohesion.status.service import assess, assess_current
 from cohesion.store import Manifest
@@ -40,10 +42,18 @@ def pack_html(catalogue: Catalogue, observations: pd.DataFrame, manifest: Manife
               actions: Sequence[Action] | None = None, assessment: Assessment | None = None,
               changes: Sequence[Change] | None = None) -> str:
     """The pack as an HTML document (what the PDF prints). See `build_board_pack` for the arguments."""
-    observations = query.publishable(observations, catalogue)
+    return _pack_html(catalogue, query.publishable(observations, catalogue), manifest, today=today, actions=actions,
+                      assessment=assessment, changes=changes)
+
+
+def _pack_html(catalogue: Catalogue, observations: pd.DataFrame, manifest: Manifest | None, *, today: date,
+               actions: Sequence[Action] | None, assessment: Assessment | None, changes: Sequence[Change] | None,
+               engine: ChartEngine | None = None, figures: Figures | None = None) -> str:
+    """`pack_html` for rows that are publishable already (disclosure control applied)."""
     assessment = assessment or assess(catalogue, observations, None, today)
     model = build_model(catalogue, observations, manifest, today=today, assessment=assessment,
-                        actions=list(actions or []), changes=list(changes) if changes is not None else None)
+                        actions=list(actions or []), changes=list(changes) if changes is not None else None,
+                        engine=engine, figures=figures)
     return markup.document(model)
 
 
@@ -63,21 +73,31 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
                                             assessment=assessment, changes=changes))
 
 
-def build_current_pack(*, today: date) -> tuple[bytes, list[str]]:
+def build_current_pack(*, today: date, engine: Engine | None = None) -> tuple[bytes, list[str]]:
     """The pack from the live catalogue, store, action log and last held meeting, plus warnings.
 
     What the CLI and the Headlines page's button both call. Raises CatalogueError when the
     catalogue is invalid (the caller shows its problems) and PackUnavailable when the PDF
-    library cannot run here.
+    library cannot run here. With an `engine` (the CLI's second process, `engine.start()`), the
+    charts are drawn and the PDF printed there; it raises EngineStopped if that process ends
+    without an answer.
     """
-    render.require()
+    if engine is None:
+        render.require()
     with render.gc_paused():
-        return _current_pack(today)
+        return _current_pack(today, engine)
 
 
-def _current_pack(today: date) -> tuple[bytes, list[str]]:
+def _current_pack(today: date, engine: Engine | None) -> tuple[bytes, list[str]]:
+    if engine is not None:  # a copy of this process builds the charts beside the statuses worked out here
+        engine.start_copy(charts.load_builders, lambda inputs: charts.render_key_charts(*inputs, engine))
     catalogue = load_catalogue(config.CATALOGUE_PATH)
+    # query.current is the publishable table (disclosure control applied once, there).
     observations, manifest = query.current(catalogue), query.manifest()
+    figures = None
+    if engine is not None:  # which charts, worked out here while the copy imports its chart libraries
+        figures = Figures(catalogue, observations, None)
+        engine.give_copy(chart_inputs(figures))
     warnings: list[str] = []
     if manifest is None:
         warnings.append("No data store yet (run `python -m cohesion refresh`); the pack shows no figures.")
@@ -95,6 +115,7 @@ def _current_pack(today: date) -> tuple[bytes, list[str]]:
         now = take_snapshot(catalogue, assessment, observations, meeting_date=today,
                             store_version=query.store_version())
         changes = diff_snapshots(before, now, catalogue)
-    pdf = build_board_pack(catalogue, observations, manifest, today=today, actions=log.actions,
-                           assessment=assessment, changes=changes)
+    html = _pack_html(catalogue, observations, manifest, today=today, actions=log.actions, assessment=assessment,
+                      changes=changes, engine=engine, figures=figures)
+    pdf = render.html_to_pdf(html) if engine is None else engine.pdf(html)
     return pdf, warnings

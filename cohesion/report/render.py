@@ -79,6 +79,11 @@ def require() -> None:
     _weasyprint_html()
 
 
+def known_unavailable() -> bool:
+    """True when this process has already found that the pack cannot be rendered here."""
+    return _PROBLEM is not None
+
+
 def available() -> str | None:
     """None when the pack can be rendered here, else the message saying why not."""
     try:

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import altair as alt
 
 FINANCIAL_YEAR, CALENDAR_YEAR, MONTH, OTHER = "financial_year", "calendar_year", "month", "other"
 _FY = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
@@ -200,12 +203,17 @@ def iso(values: pd.Series) -> pd.Series:
 
 def _dt(ts: pd.Timestamp) -> alt.DateTime:
     # DateTime objects, not epoch numbers: Streamlit's Vega-Lite ignores numeric temporal domains.
+    import altair as alt
+
     return alt.DateTime(year=ts.year, month=ts.month, date=ts.day, utc=True)
 
 
 def x_encoding(rows: pd.DataFrame, *, title: str | None = "Period", font_size: int = 13,
                label_angle: int = 0) -> alt.X:
     """A temporal x channel on `date` spanning the rows' periods, ticked and labelled per period."""
+    # Altair imported where a channel is built: the statuses use this module's periods, not its charts.
+    import altair as alt
+
     kinds = set(rows["_kind"]) if len(rows) else set()
     kind = kinds.pop() if len(kinds) == 1 else OTHER
     known = rows.dropna(subset=["start"])
