@@ -41,11 +41,11 @@ def _board_pack_section() -> None:
     """Build the board pack on request (a few seconds), then offer it for download."""
     st.header("Board pack")
     if st.button("Prepare board pack (PDF)", help="Builds the PDF for the Future 100 Mission Board (a few seconds)"):
-        from cohesion.report.pack import PackUnavailable, build_current_pack
+        from cohesion.report.pack import PackUnavailable, build_pack_beside
 
         with st.spinner("Building the board pack: rendering charts..."):
             try:
-                pdf, warnings = build_current_pack(today=date.today())
+                pdf, warnings = build_pack_beside(date.today())  # printed in a second process
             except CatalogueError as exc:
                 st.error(f"The board pack cannot be built: the catalogue has {len(exc.problems)} problem(s); "
                          "see the Data & sources page.")

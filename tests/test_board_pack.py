@@ -165,6 +165,24 @@ def test_pack_built_beside_the_command_is_the_same_pack(live, pack: bytes) -> No
     assert len(figures) >= 2  # the shipped data has charts: the engine drew them
 
 
+def test_the_dashboard_prints_the_same_pack_in_a_second_process_without_forking(
+        live, pack: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Headlines button's path: no copy of the server is forked, the PDF is printed beside it
+    (the server never loads WeasyPrint), and the pack is the same."""
+    import os
+
+    from cohesion.report import render
+    from cohesion.report.pack import build_pack_beside
+
+    def not_here(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the server must not be forked, nor print the PDF itself")
+
+    monkeypatch.setattr(os, "fork", not_here)
+    monkeypatch.setattr(render, "html_to_pdf", not_here)  # this process's printer (the engine has its own)
+    pdf, warnings = build_pack_beside(TODAY)
+    assert warnings == [] and _text(pdf) == _text(pack)
+
+
 def test_report_command_leaves_streamlit_and_the_pdf_library_to_others(live, tmp_path: Path) -> None:
     """`python -m cohesion report` in a fresh process: Streamlit is never imported, and WeasyPrint
     only in the second process that prints the PDF."""

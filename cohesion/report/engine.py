@@ -12,7 +12,9 @@ command forked once its imports are done (`Engine.start_copy`): it imports Altai
 command reads the store, then builds the specs while the command works out the statuses.
 Nothing is kept between commands.
 
-The Headlines page builds in its own (warm) process and never uses this.
+The Headlines page's button uses it too, without the forked copy (`start(fork=False)`): the
+server then pays neither start-up, and other sessions' pages are not held up while the PDF
+prints, as Python's lock would hold them if it printed in the server.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ def _src(svg: str) -> str:
 class Engine:
     """The main side: sends chart specs and the HTML, gets the PDF back. Use as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, fork: bool = True) -> None:
+        self._may_fork = fork and _CAN_FORK
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH", "")) if p)
         self._process = subprocess.Popen([sys.executable, "-m", "cohesion.report.engine"], stdin=subprocess.PIPE,
@@ -113,7 +116,7 @@ class Engine:
         """
         self._job = job
         stdin = self._process.stdin
-        if not _CAN_FORK or stdin is None:
+        if not self._may_fork or stdin is None:
             return
         data_r, data_w = os.pipe()
         report_r, report_w = os.pipe()
@@ -217,10 +220,14 @@ class Engine:
         self.close()
 
 
-def start() -> Engine | None:
-    """An engine process, or None when none can be started here (the pack is then built in process)."""
+def start(*, fork: bool = True) -> Engine | None:
+    """An engine process, or None when none can be started here (the pack is then built in process).
+
+    `fork=False` where this process must not be copied (the dashboard's server, with its many
+    threads): the chart specs are then built here and only drawn in the engine.
+    """
     try:
-        return Engine()
+        return Engine(fork=fork)
     except OSError:
         return None
 

@@ -35,7 +35,8 @@ from cohesion.report.render import PackUnavailable
 from cohesion.status.service import assess, assess_current
 from cohesion.store import Manifest
 
-__all__ = ["AUTHOR", "PackUnavailable", "build_board_pack", "build_current_pack", "pack_html", "source_vintages"]
+__all__ = ["AUTHOR", "PackUnavailable", "build_board_pack", "build_current_pack", "build_pack_beside", "pack_html",
+           "source_vintages"]
 
 
 def pack_html(catalogue: Catalogue, observations: pd.DataFrame, manifest: Manifest | None, *, today: date,
@@ -88,12 +89,30 @@ def build_current_pack(*, today: date, engine: Engine | None = None) -> tuple[by
         return _current_pack(today, engine)
 
 
+def build_pack_beside(today: date) -> tuple[bytes, list[str]]:
+    """`build_current_pack` for the dashboard: charts drawn and the PDF printed in a second process
+    (`engine.start(fork=False)`), or here if that process cannot start or stops."""
+    from cohesion.report import engine as pack_engine
+
+    second = None if render.known_unavailable() else pack_engine.start(fork=False)
+    if second is not None:
+        with second:
+            try:
+                return build_current_pack(today=today, engine=second)
+            except pack_engine.EngineStopped:
+                pass  # built here below
+    return build_current_pack(today=today)
+
+
 def _current_pack(today: date, engine: Engine | None) -> tuple[bytes, list[str]]:
     if engine is not None:  # a copy of this process builds the charts beside the statuses worked out here
         engine.start_copy(charts.load_builders, lambda inputs: charts.render_key_charts(*inputs, engine))
     catalogue = load_catalogue(config.CATALOGUE_PATH)
-    # query.current is the publishable table (disclosure control applied once, there).
-    observations, manifest = query.current(catalogue), query.manifest()
+    # The store read once: the status service takes the rows as loaded, as the pages give it (it
+    # controls them itself, and its early-warning limits need the small months); everything the
+    # pack prints comes from the publishable rows.
+    raw, manifest = query.load(), query.manifest()
+    observations = query.publishable(raw, catalogue)
     figures = None
     if engine is not None:  # which charts, worked out here while the copy imports its chart libraries
         figures = Figures(catalogue, observations, None)
@@ -108,7 +127,7 @@ def _current_pack(today: date, engine: Engine | None) -> tuple[bytes, list[str]]
         log, before = ActionLog(), None
         warnings.append(f"Decisions, actions and earlier meetings are not in this pack: {exc}")
     warnings += log.problems
-    assessment = assess_current(catalogue, today, observations=observations)
+    assessment = assess_current(catalogue, today, observations=raw, visible=observations)
     warnings += assessment.problems
     changes = None
     if before is not None:

@@ -65,13 +65,14 @@ def load_manual(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
 
 
 def assess(catalogue: Catalogue, observations: pd.DataFrame, manual: pd.DataFrame | None, today: date,
-           *, problems: list[str] | None = None) -> StatusBundle:
+           *, problems: list[str] | None = None, visible: pd.DataFrame | None = None) -> StatusBundle:
     """Statuses of every indicator, priority and dimension, from the disclosure-controlled figures.
 
     `manual` is the frame from `load_manual` (None or empty when nothing is set); `problems` are
     carried into the bundle (e.g. the manual file's problem), with unknown manual ids added.
+    `visible` is `query.publishable(observations, catalogue)` when the caller has it already.
     """
-    visible = query.publishable(observations, catalogue)
+    visible = query.publishable(observations, catalogue) if visible is None else visible
     found = list(problems or [])
     for unknown in unknown_indicator_ids(manual, {i.id for i in catalogue.indicators}):
         found.append(f"{MANUAL_FILE_NAME}: indicator_id '{unknown}' is not in the catalogue; its rows are ignored.")
@@ -82,12 +83,14 @@ def assess(catalogue: Catalogue, observations: pd.DataFrame, manual: pd.DataFram
 
 
 def assess_current(catalogue: Catalogue, today: date, *, observations: pd.DataFrame | None = None,
-                   manual_path: Path | None = None) -> StatusBundle:
-    """`assess` on the live store (or `observations`) and the data folder's manual status file."""
+                   manual_path: Path | None = None, visible: pd.DataFrame | None = None) -> StatusBundle:
+    """`assess` on the live store (or `observations`, as loaded) and the data folder's manual
+    status file. `visible`: as for `assess`."""
     manual_path = manual_path or config.data_dir() / MANUAL_FILE_NAME
     manual, problems = load_manual(manual_path)
-    frame = query.current(catalogue) if observations is None else observations
-    return assess(catalogue, frame, manual, today, problems=problems)
+    if observations is None:  # the live store as loaded (as the pages give it) and its publishable table
+        observations, visible = query.load(), query.current(catalogue)
+    return assess(catalogue, observations, manual, today, problems=problems, visible=visible)
 
 
 def early_warning_flags(catalogue: Catalogue, observations: pd.DataFrame,
