@@ -70,6 +70,10 @@ BAD_CASES = [
     ("duplicate_key", "    unit: count\n", "    unit: count\n    unit: number\n", "indicators[1].unit", 45, "duplicate key"),
     ("bad_place_code", "  code: E06000999", "  code: Exampleton", "place.code", 5, "should match pattern"),
     ("priority_without_indicator", "priorities: [p02_safety]", "priorities: [p01_plan]", "priorities[1]", 16, "has no indicator"),
+    ("stand_in_for_nothing", "    headline: true", "    headline: true\n    stands_in_for: trust_counsil", "indicators[0].stands_in_for",
+     38, "unknown indicator 'trust_counsil'"),
+    ("stand_in_for_itself", "    headline: true", "    headline: true\n    stands_in_for: trust_council",
+     "indicators[0].stands_in_for", 38, "cannot stand in for itself"),
 ]
 
 

@@ -175,6 +175,16 @@ def _cross_reference_problems(data: dict, file: str, lines: dict[PathTuple, int]
         src = ind.get("source")
         if isinstance(src, str) and src not in known["sources"]:
             add(("indicators", i, "source"), f"unknown source '{src}'; expected one of {sorted(known['sources'])}")
+        stand_in = ind.get("stands_in_for")
+        if isinstance(stand_in, str):
+            # Its tile sits beside that measure's on Headlines: an id that names nothing would
+            # leave it standing in for nothing, silently.
+            if stand_in == ind.get("id"):
+                add(("indicators", i, "stands_in_for"), "an indicator cannot stand in for itself; expected the id "
+                    "of the strategy measure it stands in for")
+            elif stand_in not in known["indicators"]:
+                add(("indicators", i, "stands_in_for"), f"unknown indicator '{stand_in}'; expected the id of "
+                    "another indicator in this catalogue (the strategy measure it stands in for)")
         status = ind.get("status")
         if isinstance(status, dict) and status.get("rule") == "benchmark":
             comp = status.get("comparator")
