@@ -33,7 +33,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -341,28 +341,37 @@ class PageCost:
     elements: Counter[str]  # elements one visit draws, by type
 
 
-def cpu_per_visit(server: Server, visits: int, pages: Sequence[str] = PAGES, batches: int = 5) -> dict[str, PageCost]:
-    """Per page: server CPU per warm visit, median wall time and elements drawn.
+def cpu_per_visit(servers: dict[str, Server], visits: int, pages: Sequence[str] = PAGES,
+                  batches: int = 5) -> dict[str, dict[str, PageCost]]:
+    """Per app and page: server CPU per warm visit, median wall time and elements drawn.
 
-    `batches` sessions of `visits` visits each, one after another. The CPU clock ticks every
-    10 ms, so a batch has to last many ticks; the median over batches is the figure compared,
-    because one of Python's full garbage collections (tens of ms, every few dozen visits in
-    either app) landing in one page's batch otherwise decides that page's ratio. The mean is kept
-    beside it.
+    For each page, `batches` rounds; in each round every app gets one session of `visits` visits,
+    one app after another, so a machine that speeds up or slows down during the run (a shared
+    one does) weighs on every app alike. The CPU clock ticks every 10 ms, so a batch has to last
+    many ticks; the median over batches is the figure compared, because one of Python's full
+    garbage collections (tens of ms, every few dozen visits in any app) landing in one page's
+    batch would otherwise decide that page's ratio. The mean is kept beside it.
     """
-    out = {}
+    out: dict[str, dict[str, PageCost]] = {name: {} for name in servers}
     for page in pages:
-        per_batch, times, total_cpu = [], [], 0.0
-        result = LoadResult(0)
+        per_batch: dict[str, list[float]] = {name: [] for name in servers}
+        times: dict[str, list[float]] = {name: [] for name in servers}
+        total_cpu = dict.fromkeys(servers, 0.0)
+        last: dict[str, LoadResult] = {}
         for _ in range(batches):
-            before = cpu_seconds(server.pid)
-            result = run_sessions(server.url, 1, visits, [page], deadline_s=120, visit_timeout_s=60)
-            used = cpu_seconds(server.pid) - before
-            total_cpu += used
-            per_batch.append(used / max(len(result.visits), 1))
-            times += [v.seconds for v in result.visits]
-        elements = result.visits[-1].elements if result.visits else Counter()
-        out[page] = PageCost(percentile(per_batch, 50), total_cpu / max(len(times), 1), percentile(times, 50), elements)
+            for name, server in servers.items():
+                before = cpu_seconds(server.pid)
+                result = run_sessions(server.url, 1, visits, [page], deadline_s=120, visit_timeout_s=60)
+                used = cpu_seconds(server.pid) - before
+                total_cpu[name] += used
+                per_batch[name].append(used / max(len(result.visits), 1))
+                times[name] += [v.seconds for v in result.visits]
+                last[name] = result
+        for name in servers:
+            visits_done = last[name].visits
+            elements = visits_done[-1].elements if visits_done else Counter()
+            out[name][page] = PageCost(percentile(per_batch[name], 50), total_cpu[name] / max(len(times[name]), 1),
+                                       percentile(times[name], 50), elements)
     return out
 
 
@@ -401,21 +410,22 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Load benchmark on {os.cpu_count()} CPU(s), loopback only. Figures are noisy when other work "
           "shares the machine; compare apps within one run.\n")
-    cpu: dict[str, dict[str, PageCost]] = {}
     memory: dict[str, tuple[float, float]] = {}
-    with private_data_dir() as env:
-        for name in names:
-            app = APPS[name]
-            with serve(app.script, (*app.options, *args.option), env) as server:
-                problems = warm_up(server.url)
-                for problem in problems:
-                    print(f"  {name}: {problem}")
-                warm_mb = rss_mb(server.pid)
-                cpu[name] = cpu_per_visit(server, args.cpu_visits, batches=args.cpu_batches)
-                if name in load_apps:
-                    for n in levels:
-                        _print_load(name, run_sessions(server.url, n, args.cycles, deadline_s=args.deadline))
-                memory[name] = (warm_mb, rss_mb(server.pid))
+    with private_data_dir() as env, ExitStack() as running:
+        # Every app's server at once, so their CPU can be measured turn about (cpu_per_visit).
+        servers = {name: running.enter_context(serve(APPS[name].script, (*APPS[name].options, *args.option), env))
+                   for name in names}
+        warm_mb = {}
+        for name, server in servers.items():
+            for problem in warm_up(server.url):
+                print(f"  {name}: {problem}")
+            warm_mb[name] = rss_mb(server.pid)
+        cpu = cpu_per_visit(servers, args.cpu_visits, batches=args.cpu_batches)
+        for name, server in servers.items():
+            if name in load_apps:
+                for n in levels:
+                    _print_load(name, run_sessions(server.url, n, args.cycles, deadline_s=args.deadline))
+            memory[name] = (warm_mb[name], rss_mb(server.pid))
     _print_cpu(cpu)
     print("\nServer memory (RSS) after warm-up and at the end: "
           + "; ".join(f"{n} {a:.0f} -> {b:.0f} MB" for n, (a, b) in memory.items()))

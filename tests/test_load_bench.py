@@ -145,3 +145,25 @@ def test_serve_tries_another_port_when_its_port_is_taken(tmp_path, monkeypatch):
             # In a fresh thread, so this test runs the same whether or not pytest's thread holds a loop.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 assert len(pool.submit(asyncio.run, inside_a_running_loop()).result().visits) == 1
+
+
+def test_cpu_is_measured_turn_about_for_every_app_and_page(tmp_path, monkeypatch):
+    """Each app gets its batch in turn, page by page (so a machine's drift weighs on all alike),
+    and every app's figures come from its own server."""
+    script = tmp_path / "tiny_app.py"
+    script.write_text(TINY_APP, encoding="utf-8")
+    order: list[str] = []
+    real_run = load.run_sessions
+
+    def recorded(url, sessions, cycles, pages, **kwargs):
+        order.append(f"{url}|{pages[0]}")
+        return real_run(url, sessions, cycles, pages, **kwargs)
+
+    monkeypatch.setattr(load, "run_sessions", recorded)
+    with load.serve(script, cwd=tmp_path, start_timeout_s=60) as a, load.serve(script, cwd=tmp_path,
+                                                                                start_timeout_s=60) as b:
+        cost = load.cpu_per_visit({"a": a, "b": b}, visits=2, pages=["one", "two"], batches=2)
+    assert order == [f"{s.url}|{p}" for p in ("one", "two") for _ in range(2) for s in (a, b)]
+    assert set(cost) == {"a", "b"} and all(set(pages) == {"one", "two"} for pages in cost.values())
+    assert cost["a"]["one"].elements == Counter({"heading": 1}) and cost["b"]["two"].elements == Counter({"markdown": 1})
+    assert all(c.cpu_s >= 0 and c.mean_cpu_s >= 0 and c.wall_s > 0 for pages in cost.values() for c in pages.values())
