@@ -62,6 +62,17 @@ def not_loaded(manifest: Manifest | None) -> list[tuple[str, str]]:
             if r.status in ("no_file", "not_configured")]
 
 
+def how_to_load(manifest: Manifest | None, source_id: str, path: str | None) -> str:
+    """What to do so a source's figures load, in plain text: the last refresh's own reason when it
+    had nothing to load (a folder not configured, no file yet), else where the file goes."""
+    record = manifest.sources.get(source_id) if manifest is not None else None
+    if record is not None and record.status in ("no_file", "not_configured") and record.problems:
+        return f"The last refresh had nothing to load: {'; '.join(record.problems)}. Then run python -m cohesion refresh."
+    if path:
+        return f"Place the file at {path} and run python -m cohesion refresh."
+    return ""
+
+
 def indicator_table(catalogue: Catalogue) -> pd.DataFrame:
     """The catalogue as a readable table."""
     rows = []

@@ -15,6 +15,7 @@ import streamlit as st
 from cohesion import accessibility as a11y
 from cohesion import config, query, ui
 from cohesion.present import plain, status_text
+from cohesion.sources_view import how_to_load
 from cohesion.trends import charts, downloads, hatecrime, spc, view
 
 ui.through_entry_point()
@@ -144,9 +145,8 @@ def draw_indicator() -> None:
             st.info("This indicator is a Delivery Group assessment, not a measured series; its status and "
                     "commentary are on the Priorities page.")
         else:
-            where = f" Place the file at `{code(source.path)}` and run `python -m cohesion refresh`." \
-                if source and source.path else ""
-            st.info(f"No figures for this indicator are loaded yet.{where}")
+            where = how_to_load(ui.manifest(), source.id, source.path) if source else ""
+            st.info(md(f"No figures for this indicator are loaded yet. {where}".strip()))
             if source and source.notes:
                 st.caption(md(source.notes))
         return

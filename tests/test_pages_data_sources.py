@@ -48,3 +48,24 @@ def test_broken_catalogue_shows_problems_on_every_page(isolated_data: Path, tmp_
     assert not at.exception
     assert "indicator catalogue has 1 problem" in at.error[0].value
     assert "unknown dimension 'danger'" in at.dataframe[0].value["problem"].iloc[0]
+
+
+def test_how_to_load_gives_the_refresh_s_own_reason_before_the_path() -> None:
+    """Trends says why a source has no figures in the words the last refresh used, not only a
+    configured path such as 'reference:...' that means little to an officer."""
+    from cohesion.sources_view import how_to_load
+    from cohesion.store import Manifest, SourceReport
+
+    reason = ("'reference:indicators/police_uk_street' needs the reference-data folder; set "
+              "COHESION_REFERENCE_DATA to a folder holding the publishers' files")
+    manifest = Manifest("v1", "2026-12-01T00:00:00+00:00", "sha", {
+        "police_uk_street": SourceReport("police_uk_street", "not_configured", problems=[reason]),
+        "survey": SourceReport("survey", "loaded", rows=12),
+    })
+    assert how_to_load(manifest, "police_uk_street", "reference:indicators/police_uk_street") == (
+        f"The last refresh had nothing to load: {reason}. Then run python -m cohesion refresh.")
+    # Loaded, or never refreshed: where the file goes.
+    assert how_to_load(manifest, "survey", "data:council/survey.csv") == (
+        "Place the file at data:council/survey.csv and run python -m cohesion refresh.")
+    assert how_to_load(None, "survey", "data:council/survey.csv").startswith("Place the file at data:council/survey.csv")
+    assert how_to_load(None, "survey", None) == ""
