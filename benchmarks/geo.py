@@ -20,13 +20,14 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.pages import warm_cpu_ms
 from benchmarks.run import median_ms
 from cohesion import config
 from cohesion.geo.boundaries import load_geo
@@ -86,16 +87,6 @@ def synthetic_register(lookup: PostcodeLookup, place_code: str, n: int) -> pd.Da
     return rows
 
 
-def _cpu_ms(step: Callable[[], object], runs: int = RUNS) -> float:
-    """Median process CPU time of `runs` calls, in milliseconds."""
-    times = []
-    for _ in range(runs):
-        start = time.process_time()
-        step()
-        times.append((time.process_time() - start) * 1000)
-    return float(np.median(times))
-
-
 @contextmanager
 def _page_data(geo_folder: Path, place_code: str, points: int) -> Iterator[None]:
     """Environment for an AppTest of the page: a copy of data/ with a synthetic register (if points)."""
@@ -141,17 +132,17 @@ def page_figures(geo_folder: Path, place_code: str, points: int = PAGE_POINTS) -
     with _page_data(geo_folder, place_code, points):
         at = _page({"areas": "lsoa"})  # every LSOA polygon, shaded
         at.run()
-        out["same_view_ms"] = _cpu_ms(at.run)
+        out["same_view_ms"] = warm_cpu_ms(at.run, RUNS)
         out["city_bytes"] = deck_bytes(at)
         box = at.text_input(key="spaces_q")
         queries = iter(wards[: RUNS + 1])
         box.set_value(next(queries)).run()  # the first search warms what every search shares
         out["ward_bytes"] = deck_bytes(at)
-        out["new_ward_view_ms"] = _cpu_ms(lambda: at.text_input(key="spaces_q").set_value(next(queries)).run())
+        out["new_ward_view_ms"] = warm_cpu_ms(lambda: at.text_input(key="spaces_q").set_value(next(queries)).run(), RUNS)
         queries = iter(postcodes)
         at.text_input(key="spaces_q").set_value(next(queries)).run()
         out["street_bytes"] = deck_bytes(at)
-        out["new_street_view_ms"] = _cpu_ms(lambda: at.text_input(key="spaces_q").set_value(next(queries)).run())
+        out["new_street_view_ms"] = warm_cpu_ms(lambda: at.text_input(key="spaces_q").set_value(next(queries)).run(), RUNS)
         polygons_only = _page({"areas": "lsoa", "layers": "none"})
         out["polygons_city_bytes"] = deck_bytes(polygons_only)
     return out
@@ -162,7 +153,7 @@ def shipped_geo_ms(geo_folder: Path) -> float:
     with _page_data(geo_folder, "", 0):
         at = _page()
         at.run()
-        return _cpu_ms(at.run)
+        return warm_cpu_ms(at.run, RUNS)
 
 
 def empty_geo_ms() -> float:
@@ -170,7 +161,7 @@ def empty_geo_ms() -> float:
     with tempfile.TemporaryDirectory(prefix="spaces-bench-nogeo-") as empty, _page_data(Path(empty), "", 0):
         at = _page()
         at.run()
-        return _cpu_ms(at.run)
+        return warm_cpu_ms(at.run, RUNS)
 
 
 def geometry_figures(geo_folder: Path) -> list[tuple[str, str]]:
