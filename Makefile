@@ -53,14 +53,14 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Pango (and DejaVu Sans for the status symbols) for the board pack's PDF library,
-# WeasyPrint; installed when missing and we may use apt (root). Without it the app runs and the
-# board pack says what to install.
-PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# DejaVu Sans, the font the board pack is set in (it has the status symbols ✔ ▲ ✖ ○); installed
+# when missing and we may use apt (root). The PDF library itself (Typst) is a Python wheel. Without
+# the font the pack uses Typst's own serif font with ASCII symbols (+ ^ x o) and says so.
+PDF_DEBS := fonts-dejavu-core
 pdf-deps:
-	@if ! { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then \
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]; then \
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq $(PDF_DEBS); \
-	  else echo "The board pack needs Debian's Pango: sudo apt-get install $(PDF_DEBS)"; fi; fi
+	  else echo "The board pack is set in DejaVu Sans: sudo apt-get install $(PDF_DEBS)"; fi; fi
 
 test: $(BIN)/.dev browser-deps service-deps pdf-deps $(AXE)
 	$(BIN)/ruff check .

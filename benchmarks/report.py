@@ -3,9 +3,9 @@
 Measures the pack on the live catalogue and store: `python -m cohesion report` end to end in
 fresh processes (what a user waits for: imports, chart engine start, store, statuses, charts,
 PDF); in this process a cold build (every chart rendered to SVG by vl-convert, then printed by
-WeasyPrint), a warm build (chart SVGs cached in the process) and its two halves (the pack model
-and HTML; the tagged PDF); importing WeasyPrint in a fresh process (paid once per process,
-before the first pack); one chart render on its own; and the meeting pieces that run on every
+Typst), a warm build (chart SVGs cached in the process) and its two halves (the pack model
+and its JSON document; the tagged PDF); importing Typst and its first document in a fresh process
+(paid once per process, before the first pack); one chart render on its own; and the meeting pieces that run on every
 page load (assessment + snapshot diff) or on a Save (one log append). Wall time and CPU time
 are both given: on a shared machine the CPU time is the steadier figure, and the load average
 is printed with the fresh-process runs. Timings are reported, never asserted.
@@ -30,7 +30,7 @@ from cohesion.meeting.actions import append_action, new_action
 from cohesion.meeting.diff import diff_snapshots
 from cohesion.meeting.snapshot import take_snapshot
 from cohesion.report import charts, render
-from cohesion.report.pack import build_board_pack, pack_html
+from cohesion.report.pack import build_board_pack, pack_document
 from cohesion.status.service import assess_current
 
 CLI_RUNS = 3
@@ -68,15 +68,35 @@ def _load() -> str:
 
 
 def _import_seconds() -> str:
-    """CPU and wall time to import WeasyPrint (and load Pango) in a new interpreter."""
-    code = ("import time; t, c = time.perf_counter(), time.process_time(); import weasyprint; "
-            "print(time.process_time() - c, time.perf_counter() - t)")
+    """CPU and wall time to import Typst and print its first (tiny) document in a new interpreter."""
+    code = ("import time; t, c = time.perf_counter(), time.process_time(); from cohesion.report import render; "
+            "render.warm_up(); print(time.process_time() - c, time.perf_counter() - t)")
     try:
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                              cwd=config.PROJECT_ROOT)
         cpu, wall = (float(x) for x in done.stdout.strip().splitlines()[-1].split())
         return f"{cpu:.2f} s CPU, {wall:.2f} s wall"
     except (subprocess.SubprocessError, ValueError, IndexError) as exc:
         return f"not measured ({type(exc).__name__})"
+
+
+def _first_print_seconds(document: str, today: date, runs: int = CLI_RUNS) -> str:
+    """Median CPU and wall time of printing `document` once in a fresh process that has warmed up."""
+    code = ("import sys, time; from datetime import date; from cohesion.report import render; render.warm_up(); "
+            "doc = sys.stdin.read(); t, c = time.perf_counter(), time.process_time(); "
+            f"render.document_to_pdf(doc, created=date.fromisoformat({today.isoformat()!r})); "
+            "print(time.process_time() - c, time.perf_counter() - t)")
+    cpus, walls = [], []
+    try:
+        for _ in range(runs):
+            done = subprocess.run([sys.executable, "-c", code], input=document, capture_output=True, text=True,
+                                  timeout=120, check=True, cwd=config.PROJECT_ROOT)
+            cpu, wall = (float(x) for x in done.stdout.strip().splitlines()[-1].split())
+            cpus.append(cpu)
+            walls.append(wall)
+    except (subprocess.SubprocessError, ValueError, IndexError) as exc:
+        return f"not measured ({type(exc).__name__})"
+    return f"{statistics.median(cpus):.2f} s CPU, {statistics.median(walls):.2f} s wall (medians of {runs})"
 
 
 def _cli_seconds(runs: int = CLI_RUNS) -> str:
@@ -100,9 +120,9 @@ def _cli_seconds(runs: int = CLI_RUNS) -> str:
 
 def _pack(catalogue, observations, manifest, today: date) -> list[tuple[str, str]]:
     """The pack end to end in fresh processes; then cold and warm builds here, their two halves,
-    and importing WeasyPrint."""
+    and starting the PDF library."""
     out = [("report: `python -m cohesion report`, fresh process, end to end", _cli_seconds()),
-           ("report: import WeasyPrint in a fresh process (once per process)", _import_seconds())]
+           ("report: import Typst + first document in a fresh process (once per process)", _import_seconds())]
     charts._SVG_CACHE.clear()  # cold: every chart rendered, and the chart engine started, in this process
     started, cpu = time.perf_counter(), time.process_time()
     pdf = build_board_pack(catalogue, observations, manifest, today=today)
@@ -117,11 +137,13 @@ def _pack(catalogue, observations, manifest, today: date) -> list[tuple[str, str
                 f"{cold_cpu:.2f} s CPU, {cold:.2f} s wall; {pages}{len(pdf) / 1024:,.0f} KB"))
     out.append(("report: board pack, warm (charts cached)",
                 _both(lambda: build_board_pack(catalogue, observations, manifest, today=today), 3)))
-    html = pack_html(catalogue, observations, manifest, today=today)
-    out.append(("report: pack model + HTML (charts cached)",
-                _both(lambda: pack_html(catalogue, observations, manifest, today=today), 3)))
-    with render.gc_paused():  # as the pack build runs it
-        out.append(("report: HTML to tagged PDF (WeasyPrint, PDF/UA-1)", _both(lambda: render.html_to_pdf(html), 3)))
+    document = pack_document(catalogue, observations, manifest, today=today)
+    out.append(("report: pack model + JSON document (charts cached)",
+                _both(lambda: pack_document(catalogue, observations, manifest, today=today), 3)))
+    # Typst remembers what it laid out: printing the same document again in this process costs
+    # ~10 ms, so the figure is a fresh process's first print of it (after the engine's warm-up).
+    out.append(("report: document to tagged PDF (Typst, PDF/UA-1), first print in a process",
+                _first_print_seconds(document, today)))
     with_data = next((i.id for i in catalogue.indicators if charts.key_chart(catalogue, observations, i.id)), None)
     if with_data:
         spec = charts.key_chart(catalogue, observations, with_data)

@@ -41,7 +41,7 @@ def _board_pack_section() -> None:
     """Build the board pack on request (a few seconds), then offer it for download."""
     st.header("Board pack")
     if st.button("Prepare board pack (PDF)", help="Builds the PDF for the Future 100 Mission Board (a few seconds)"):
-        from cohesion.report.pack import PackUnavailable, build_pack_beside
+        from cohesion.report.pack import PackFailed, PackUnavailable, build_pack_beside
 
         with st.spinner("Building the board pack: rendering charts..."):
             try:
@@ -51,6 +51,8 @@ def _board_pack_section() -> None:
                          "see the Data & sources page.")
             except PackUnavailable as exc:  # the PDF library cannot run here: one message, the page goes on
                 st.error(present.plain(exc))
+            except PackFailed as exc:  # a chart or the PDF was refused: why, in one line
+                st.error(present.plain(f"The board pack could not be built: {exc}"))
             else:
                 st.session_state["board_pack"] = (date.today().isoformat(), pdf, warnings)
     if "board_pack" in st.session_state:

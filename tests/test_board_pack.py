@@ -114,11 +114,12 @@ def test_status_is_word_and_symbol_in_the_pack(live, pack: bytes) -> None:
 def test_catalogue_text_is_not_read_as_markup(live) -> None:
     catalogue, observations, manifest, _data = live
     first = catalogue.agenda()[0]
-    hostile = first.model_copy(update={"title": "Plan <b>bold</b> & <font size=40>big</font>"})
+    # HTML, Typst markup and code: all printed as written
+    hostile = first.model_copy(update={"title": 'Plan <b>bold</b> & *star* _under_ #read("/etc/passwd") $x^2$ @ref'})
     priorities = [hostile if p.id == first.id else p for p in catalogue.priorities]
     pdf = build_board_pack(catalogue.model_copy(update={"priorities": priorities}), observations, manifest,
                            today=TODAY, actions=[])
-    assert "Plan <b>bold</b> & <font size=40>big</font>" in _text(pdf)
+    assert 'Plan <b>bold</b> & *star* _under_ #read("/etc/passwd") $x^2$ @ref' in _text(pdf)
 
 
 def test_changes_since_last_meeting_appear_in_the_pack(live) -> None:
@@ -167,8 +168,8 @@ def test_pack_built_beside_the_command_is_the_same_pack(live, pack: bytes) -> No
 
 def test_the_dashboard_prints_the_same_pack_in_a_second_process_without_forking(
         live, pack: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Headlines button's path: no copy of the server is forked, the PDF is printed beside it
-    (the server never loads WeasyPrint), and the pack is the same."""
+    """The Headlines button's path: no copy of the server is forked, the charts are drawn and the
+    PDF printed beside it (the server never starts vl-convert), and the pack is the same."""
     import os
 
     from cohesion.report import render
@@ -178,20 +179,20 @@ def test_the_dashboard_prints_the_same_pack_in_a_second_process_without_forking(
         raise AssertionError("the server must not be forked, nor print the PDF itself")
 
     monkeypatch.setattr(os, "fork", not_here)
-    monkeypatch.setattr(render, "html_to_pdf", not_here)  # this process's printer (the engine has its own)
+    monkeypatch.setattr(render, "document_to_pdf", not_here)  # this process's printer (the engine has its own)
     pdf, warnings = build_pack_beside(TODAY)
     assert warnings == [] and _text(pdf) == _text(pack)
 
 
 def test_report_command_leaves_streamlit_and_the_pdf_library_to_others(live, tmp_path: Path) -> None:
-    """`python -m cohesion report` in a fresh process: Streamlit is never imported, and WeasyPrint
-    only in the second process that prints the PDF."""
+    """`python -m cohesion report` in a fresh process: Streamlit is never imported, and the PDF
+    library only in the second process that draws the charts and prints the PDF."""
     import subprocess
     import sys
 
     out = tmp_path / "pack.pdf"
     code = ("import sys; from cohesion.cli import main; rc = main(['report', '--out', sys.argv[1], "
-            "'--today', '2026-11-25']); print('LOADED', sorted(m for m in ('streamlit', 'weasyprint') "
+            "'--today', '2026-11-25']); print('LOADED', sorted(m for m in ('streamlit', 'typst') "
             "if m in sys.modules)); sys.exit(rc)")
     done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, timeout=300,
                           cwd=Path(__file__).resolve().parent.parent)
@@ -263,25 +264,35 @@ def test_summary_comes_first_and_what_has_no_figure_is_one_line(live, pack: byte
             assert "no figure or status yet" not in section
 
 
-def test_pack_without_pango_says_what_to_install(live, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture) -> None:
-    """WeasyPrint raises OSError (after printing a banner) when Pango is missing: one message instead."""
+def test_pack_without_the_pdf_library_says_what_to_install(live, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture) -> None:
+    """Typst not installed: one message saying how to install it, no traceback, no file."""
     from cohesion.report import render
 
-    def no_pango():
-        print("\n-----\n\nWeasyPrint could not import some external libraries.")
-        raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+    def no_typst():
+        raise ModuleNotFoundError("No module named 'typst'")
 
-    monkeypatch.setattr(render, "_HTML", None)
+    monkeypatch.setattr(render, "_COMPILER", None)
     monkeypatch.setattr(render, "_PROBLEM", None)
-    monkeypatch.setattr(render, "_import_html", no_pango)
-    with pytest.raises(render.PackUnavailable, match="needs the Pango text-layout library"):
+    monkeypatch.setattr(render, "_import_typst", no_typst)
+    with pytest.raises(render.PackUnavailable, match="the PDF library .Typst. is not installed"):
         build_current_pack(today=TODAY)
     out = tmp_path / "pack.pdf"
     assert report_main(["--out", str(out), "--today", "2026-11-25"]) == 1
     printed = capsys.readouterr().out
-    assert printed.strip() == render.PANGO_MISSING  # one message: no banner, no traceback
-    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in printed and not out.exists()
+    assert printed.strip() == render.TYPST_MISSING  # one message, no traceback
+    assert "pip install -r requirements.txt" in printed and not out.exists()
+
+
+def test_a_refused_document_is_one_line_naming_the_layout_line(monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture) -> None:
+    """Should the layout ever refuse a document, the user reads why and where, not a traceback."""
+    from cohesion.report import render
+
+    with pytest.raises(render.PackFailed) as failure:
+        render.document_to_pdf('{"style": {}}', created=TODAY)
+    assert re.fullmatch(r"the PDF could not be printed: .*dictionary does not contain key .*\(.*pack\.typ:\d+:\d+\)",
+                        str(failure.value)), str(failure.value)
 
 
 def _structure(pdf: bytes) -> tuple[dict, list[tuple[str, dict, list[str]]]]:
@@ -315,7 +326,7 @@ def test_pack_is_a_tagged_pdf_ua_document(live, pack: bytes) -> None:
     assert str(root["/Lang"]) == "en-GB"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True  # the title, not the file name
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
-    assert 'pdfuaid:part="1"' in xmp and "http://www.aiim.org/pdfua/ns/id/" in xmp
+    assert re.search(r'pdfuaid:part(="1"|>1<)', xmp) and "http://www.aiim.org/pdfua/ns/id/" in xmp
     assert f"{catalogue.place.name} Community Cohesion Strategy: board pack, 2026-11-25" in xmp  # dc:title
     roles = [role for role, _node, _up in elements]
     assert roles[0] == "Document"
@@ -334,7 +345,9 @@ def test_pack_is_a_tagged_pdf_ua_document(live, pack: bytes) -> None:
     header_ids = {str(node["/ID"]) for role, node, _up in elements if role == "TH" and "/ID" in node}
     for role, node, _up in elements:
         if role == "TD":
-            headers = {str(h) for h in node["/A"]["/Headers"]}
+            # /A is one attribute dictionary or an array of them (one per owner: Table, Layout)
+            attributes = node["/A"] if isinstance(node["/A"], list) else [node["/A"]]
+            headers = {str(h) for a in attributes for h in a.get_object().get("/Headers", [])}
             assert headers and headers <= header_ids, node
     rows = [up for role, _node, up in elements if role == "TR"]
     assert rows and all(up[-1] in ("Table", "THead", "TBody", "TFoot") and "Table" in up for up in rows)
@@ -349,31 +362,45 @@ def test_pack_is_a_tagged_pdf_ua_document(live, pack: bytes) -> None:
         assert alt.startswith("Line chart of ") and len(alt) > 60, alt
 
 
-def test_pack_html_escapes_catalogue_text_and_fetches_nothing(live) -> None:
-    """Catalogue text is printed as written: no markup, and no address or file is ever loaded."""
-    from cohesion.report.pack import pack_html
+def test_pack_document_carries_catalogue_text_as_data_and_reads_no_file(live) -> None:
+    """Catalogue text travels as JSON strings, printed as written: no file is ever read for it."""
+    import json
+
+    from cohesion.report.pack import pack_document
 
     catalogue, observations, manifest, _data = live
     first = catalogue.agenda()[0]
-    hostile = first.model_copy(update={"title": 'Plan <img src="file:///etc/passwd" alt=x> & "q"'})
+    title = 'Plan #image("/etc/passwd") #include "/etc/hostname" <img src="file:///etc/passwd" alt=x> & "q"'
+    hostile = first.model_copy(update={"title": title})
     priorities = [hostile if p.id == first.id else p for p in catalogue.priorities]
     changed = catalogue.model_copy(update={"priorities": priorities})
-    html = pack_html(changed, observations, manifest, today=TODAY, actions=[])
-    assert "<img src=\"file:" not in html and "&lt;img src=&quot;file:///etc/passwd&quot;" in html
+    document = json.loads(pack_document(changed, observations, manifest, today=TODAY, actions=[]))
+    assert document["sections"][0]["heading"] == f"Priority {first.number}: {title}"
     pdf = build_board_pack(changed, observations, manifest, today=TODAY, actions=[])
-    assert 'Plan <img src="file:///etc/passwd" alt=x> & "q"' in _text(pdf)
+    assert title in _text(pdf)  # had the layout run it as code, the image would have failed the build
 
 
-def test_headlines_button_without_pango_shows_one_message(isolated_data: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page goes on without Pango: the board pack button says what to install, no traceback."""
+def test_headlines_button_without_the_pdf_library_shows_one_message(isolated_data: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page goes on without Typst: the board pack button says what to install, no traceback."""
     from cohesion.report import render
     from tests.pagetest import run_page, shown
 
-    monkeypatch.setattr(render, "_HTML", None)
-    monkeypatch.setattr(render, "_PROBLEM", render.PANGO_MISSING)
+    monkeypatch.setattr(render, "_COMPILER", None)
+    monkeypatch.setattr(render, "_PROBLEM", render.TYPST_MISSING)
     at = run_page("pages/headlines.py")
     next(b for b in at.button if b.label == "Prepare board pack (PDF)").click().run()
     assert not at.exception
-    assert render.PANGO_MISSING in shown(at)
+    assert render.TYPST_MISSING in shown(at)
     assert not [b for b in at.get("download_button")]
+
+
+def test_without_dejavu_the_pack_uses_ascii_symbols_and_says_so(live, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without DejaVu Sans: Typst's own font, ASCII symbols, the words unchanged, and a note."""
+    from cohesion.report import layout
+
+    catalogue, observations, manifest, _data = live
+    monkeypatch.setattr(layout, "_FONTS", layout.Fonts("sans-serif", layout.FALLBACK_FONT, None, False))
+    text = _text(build_board_pack(catalogue, observations, manifest, today=TODAY, actions=[]))
+    assert "x Red" in text and "o Grey" in text and "✖" not in text
+    assert "This system has no Unicode font, so status symbols are shown as + ^ x o." in text

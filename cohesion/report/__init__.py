@@ -2,7 +2,7 @@
 
 `PackUnavailable` is raised, with one message for the user, when the PDF library cannot run here.
 Both are imported on first use, so `python -m cohesion report` can pause the garbage collector
-before the pack's libraries (pandas, Altair, WeasyPrint) load.
+before the pack's libraries (pandas, Altair, Typst) load.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 Uses the Trends page's chart builder (`cohesion.trends.charts.trend_chart`) when this build has
 it, so the pack and the page show the same picture; otherwise a minimal Altair line chart of the
 place's headline series with its comparators. Either way the chart becomes an SVG document here,
-which WeasyPrint draws as vectors: sharp at any zoom, and a smaller PDF than 2x PNGs. The SVG's
+which Typst draws as vectors: sharp at any zoom, and a smaller PDF than 2x PNGs. The SVG's
 text is set in the pack's own font (see `layout.fonts`), so vl-convert lays the labels out with
-the same letter widths WeasyPrint draws them with.
+the same letter widths the PDF draws them with.
 """
 
 from __future__ import annotations

@@ -87,6 +87,9 @@ def _build(argv: list[str] | None, pack_engine: engine.Engine | None) -> int:
     except render.PackUnavailable as exc:
         print(exc)
         return 1
+    except render.PackFailed as exc:
+        print(f"The board pack could not be built: {exc}")
+        return 1
     for warning in warnings:
         print(f"warning: {warning}")
     try:

@@ -1,26 +1,26 @@
 """A second process that draws the pack's charts and prints its PDF, for `python -m cohesion report`.
 
-A fresh command pays two start-up costs the rest of the build does not need: vl-convert's
-JavaScript engine (about 0.4 s, holding Python's lock the whole time, so a thread does not help)
-and importing WeasyPrint with Pango (about 0.45 s). The engine process starts with the command
-and pays both on the second core while this process imports pandas, reads the store and works
-out the statuses. Charts are sent to it as Vega-Lite specs as soon as they are built; the pack's
-HTML refers to each chart by a stand-in (`Engine.draw` returns one in place of the SVG), which
-the engine swaps for the drawn SVG before printing the tagged PDF with the same code as in
-process (`render.html_to_pdf`). Where the system can fork, the specs are built by a copy of the
+A fresh command pays a start-up cost the rest of the build does not need: vl-convert's
+JavaScript engine (about 0.5 s, holding Python's lock the whole time, so a thread does not help),
+then about 70 ms per chart. The engine process starts with the command and pays that on the
+second core while this process imports pandas, reads the store and works out the statuses; it
+also loads the PDF library's fonts and layout. Charts are sent to it as Vega-Lite specs as soon
+as they are built; the pack's document refers to each chart by a stand-in (`Engine.draw`
+returns one in place of the SVG), which the engine swaps for the drawn SVG before printing the
+tagged PDF with the same code as in process (`render.document_to_pdf`). Where the system can fork, the specs are built by a copy of the
 command forked once its imports are done (`Engine.start_copy`): it imports Altair while the
 command reads the store, then builds the specs while the command works out the statuses.
 Nothing is kept between commands.
 
 The Headlines page's button uses it too, without the forked copy (`start(fork=False)`): the
-server then pays neither start-up, and other sessions' pages are not held up while the PDF
-prints, as Python's lock would hold them if it printed in the server.
+server then never starts vl-convert, and other sessions' pages are not held up while the charts
+are drawn, as Python's lock would hold them if that ran in the server.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
+import json
 import os
 import pickle
 import queue
@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -38,24 +39,21 @@ from typing import Any, BinaryIO
 _CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin"
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)  # the folder holding `cohesion/`
 
-# Warm-up inputs: the first chart starts vl-convert's engine; the first document loads Pango,
-# the fonts and WeasyPrint's own stylesheet, so the pack itself pays none of that.
+# Warm-up input: the first chart starts vl-convert's engine, so the pack's charts pay none of that.
 _WARM_SPEC = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
-_WARM_HTML = ('<html lang="en"><head><title>warm-up</title></head><body style="font-family: \'DejaVu Sans\', '
-              'sans-serif"><p>Warm-up <b>text</b></p></body></html>')
 
 
 class EngineStopped(RuntimeError):
     """The engine process ended without an answer; the caller builds the pack in process instead."""
 
 
-def _src(svg: str) -> str:
-    """An SVG as the pack's markup writes it into an img's data: URL (see `markup._chart`)."""
-    return base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def _as_json(text: str) -> str:
+    """A string as the pack's JSON document writes it (see `markup.document`)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 class Engine:
-    """The main side: sends chart specs and the HTML, gets the PDF back. Use as a context manager."""
+    """The main side: sends chart specs and the document, gets the PDF back. Use as a context manager."""
 
     def __init__(self, *, fork: bool = True) -> None:
         self._may_fork = fork and _CAN_FORK
@@ -173,14 +171,15 @@ class Engine:
             with contextlib.suppress(pickle.UnpicklingError, EOFError, ValueError):
                 self._drawn.update(pickle.loads(data))
 
-    def pdf(self, html: str) -> bytes:
-        """The tagged PDF of `html`, its chart stand-ins replaced by the drawn SVGs.
+    def pdf(self, document: str, *, created: date) -> bytes:
+        """The tagged PDF of the pack's `document`, its chart stand-ins replaced by the drawn SVGs.
 
-        Raises render.PackUnavailable (the one message to show) when WeasyPrint cannot run, and
+        Raises render.PackUnavailable (the one message to show) when the PDF library cannot run, and
         EngineStopped when the engine process ended without an answer."""
+        from cohesion.report import render
         from cohesion.report.render import PackUnavailable
 
-        self._outbox.put(("pdf", html))
+        self._outbox.put(("pdf", document, created))
         self._outbox.put(None)
         stdout = self._process.stdout
         assert stdout is not None
@@ -193,7 +192,7 @@ class Engine:
             return payload
         if kind == "unavailable":
             raise PackUnavailable(payload)
-        raise RuntimeError(payload)  # a chart or the PDF failed: the CLI reports it in one line
+        raise render.PackFailed(payload)  # a chart or the PDF failed: said in one line
 
     def close(self) -> None:
         """End the engine process: at once when the build stopped before its answer (bad arguments,
@@ -249,7 +248,7 @@ def _serve(inbox: BinaryIO, outbox: BinaryIO) -> None:
     vl_convert.vegalite_to_svg(_WARM_SPEC)
     problem = render.available()
     if problem is None:
-        render.html_to_pdf(_WARM_HTML)
+        render.warm_up()
     svgs: dict[str, str] = {}
     failure: str | None = None
     while True:
@@ -265,7 +264,7 @@ def _serve(inbox: BinaryIO, outbox: BinaryIO) -> None:
                 except Exception as exc:  # told to the caller with the PDF request
                     failure = f"a chart could not be drawn ({type(exc).__name__}: {exc})"
             continue
-        html = message[1]
+        _kind, document, created = message
         if problem is not None:
             answer: tuple[str, Any] = ("unavailable", problem)
         elif failure is not None:
@@ -273,10 +272,12 @@ def _serve(inbox: BinaryIO, outbox: BinaryIO) -> None:
         else:
             try:
                 for stand_in, svg in svgs.items():
-                    html = html.replace(_src(stand_in), _src(svg))
-                answer = ("pdf", render.html_to_pdf(html))
+                    document = document.replace(_as_json(stand_in), _as_json(svg))
+                answer = ("pdf", render.document_to_pdf(document, created=created))
             except render.PackUnavailable as exc:
                 answer = ("unavailable", str(exc))
+            except render.PackFailed as exc:
+                answer = ("error", str(exc))
             except Exception as exc:
                 answer = ("error", f"the PDF could not be printed ({type(exc).__name__}: {exc})")
         pickle.dump(answer, outbox, protocol=pickle.HIGHEST_PROTOCOL)
@@ -291,7 +292,7 @@ def main() -> None:
     sys.stdout = sys.stderr
     with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
         _serve(sys.stdin.buffer, outbox)
-    # The answer is sent; the command waits for this process to end, and freeing WeasyPrint's
+    # The answer is sent; the command waits for this process to end, and freeing the libraries'
     # objects one by one would only make it wait longer.
     sys.stderr.flush()
     os._exit(0)

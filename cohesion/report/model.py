@@ -3,7 +3,7 @@
 Built only from the read layer (`cohesion.query`: figures after disclosure control), the status
 service's bundle and the presenter (`cohesion.present`, through `meeting.assess`'s one line per
 indicator and priority), so every figure, status and source line is the one shown on screen.
-`markup.py` turns the model into HTML; nothing here knows about HTML or PDF.
+`markup.py` turns the model into the PDF layout's JSON document; nothing here knows about the PDF.
 
 Order (a board reads the summary first): the summary (at a glance, headline indicators, the
 priorities); one section per priority in agenda order; then about the data (how to read a

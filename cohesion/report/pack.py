@@ -8,8 +8,9 @@ actions, and a chart per indicator with two or more periods. Last, about the dat
 how to read a status, sources and licences.
 
 The content is the pack model (`model.py`: read layer, status service, presenter); `markup.py`
-writes it as HTML and `render.py` prints that with WeasyPrint as a tagged PDF, with charts as
-SVGs rendered by vl-convert, so no browser is needed. Each priority is a PDF bookmark.
+writes it as one JSON document and `render.py` prints that with Typst (layout in `pack.typ`) as a
+tagged PDF, with charts as SVGs rendered by vl-convert, so no browser is needed. Each priority is
+a PDF bookmark.
 """
 
 from __future__ import annotations
@@ -31,26 +32,26 @@ from cohesion.report import charts, markup, render
 from cohesion.report.charts import ChartEngine
 from cohesion.report.engine import Engine
 from cohesion.report.model import AUTHOR, Figures, build_model, chart_inputs, source_vintages
-from cohesion.report.render import PackUnavailable
+from cohesion.report.render import PackFailed, PackUnavailable
 from cohesion.status.service import assess, assess_current
 from cohesion.store import Manifest
 
-__all__ = ["AUTHOR", "PackUnavailable", "build_board_pack", "build_current_pack", "build_pack_beside", "pack_html",
-           "source_vintages"]
+__all__ = ["AUTHOR", "PackFailed", "PackUnavailable", "build_board_pack", "build_current_pack", "build_pack_beside",
+           "pack_document", "source_vintages"]
 
 
-def pack_html(catalogue: Catalogue, observations: pd.DataFrame, manifest: Manifest | None, *, today: date,
-              actions: Sequence[Action] | None = None, assessment: Assessment | None = None,
-              changes: Sequence[Change] | None = None) -> str:
-    """The pack as an HTML document (what the PDF prints). See `build_board_pack` for the arguments."""
-    return _pack_html(catalogue, query.publishable(observations, catalogue), manifest, today=today, actions=actions,
+def pack_document(catalogue: Catalogue, observations: pd.DataFrame, manifest: Manifest | None, *, today: date,
+                  actions: Sequence[Action] | None = None, assessment: Assessment | None = None,
+                  changes: Sequence[Change] | None = None) -> str:
+    """The pack as the JSON document the PDF layout prints. See `build_board_pack` for the arguments."""
+    return _pack_document(catalogue, query.publishable(observations, catalogue), manifest, today=today, actions=actions,
                       assessment=assessment, changes=changes)
 
 
-def _pack_html(catalogue: Catalogue, observations: pd.DataFrame, manifest: Manifest | None, *, today: date,
+def _pack_document(catalogue: Catalogue, observations: pd.DataFrame, manifest: Manifest | None, *, today: date,
                actions: Sequence[Action] | None, assessment: Assessment | None, changes: Sequence[Change] | None,
                engine: ChartEngine | None = None, figures: Figures | None = None) -> str:
-    """`pack_html` for rows that are publishable already (disclosure control applied)."""
+    """`pack_document` for rows that are publishable already (disclosure control applied)."""
     assessment = assessment or assess(catalogue, observations, None, today)
     model = build_model(catalogue, observations, manifest, today=today, assessment=assessment,
                         actions=list(actions or []), changes=list(changes) if changes is not None else None,
@@ -70,8 +71,8 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
     """
     render.require()  # fail fast, before any chart is rendered
     with render.gc_paused():
-        return render.html_to_pdf(pack_html(catalogue, observations, manifest, today=today, actions=actions,
-                                            assessment=assessment, changes=changes))
+        return render.document_to_pdf(pack_document(catalogue, observations, manifest, today=today, actions=actions,
+                                                    assessment=assessment, changes=changes), created=today)
 
 
 def build_current_pack(*, today: date, engine: Engine | None = None) -> tuple[bytes, list[str]]:
@@ -134,7 +135,7 @@ def _current_pack(today: date, engine: Engine | None) -> tuple[bytes, list[str]]
         now = take_snapshot(catalogue, assessment, observations, meeting_date=today,
                             store_version=query.store_version())
         changes = diff_snapshots(before, now, catalogue)
-    html = _pack_html(catalogue, observations, manifest, today=today, actions=log.actions, assessment=assessment,
-                      changes=changes, engine=engine, figures=figures)
-    pdf = render.html_to_pdf(html) if engine is None else engine.pdf(html)
+    document = _pack_document(catalogue, observations, manifest, today=today, actions=log.actions,
+                              assessment=assessment, changes=changes, engine=engine, figures=figures)
+    pdf = render.document_to_pdf(document, created=today) if engine is None else engine.pdf(document, created=today)
     return pdf, warnings

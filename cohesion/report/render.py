@@ -1,36 +1,36 @@
-"""HTML to a tagged PDF (PDF/UA-1) with WeasyPrint, and one clear message when it cannot run.
+"""The pack's JSON document to a tagged PDF (PDF/UA-1) with Typst, and one clear message when it cannot run.
 
-WeasyPrint lays text out with the system's Pango library (Debian: `libpango-1.0-0`,
-`libpangoft2-1.0-0`; `make setup` installs them when run as root). Without Pango, importing
-WeasyPrint fails with an OSError after printing a banner of its own; this module imports it
-quietly once per process and turns that failure into `PackUnavailable`, whose text says what to
-install. The CLI prints that message and the Headlines page shows it; the rest of the app runs.
+Typst (the `typst` wheel: the compiler built in, no system libraries) lays out `pack.typ` with the
+document given as input, so the printer only ever reads the layout file and the fonts: catalogue
+text cannot make it load an address or read a file. Fonts come from `layout.fonts()` (DejaVu Sans
+when the system has it) and Typst's own; the system's other fonts are not scanned, which keeps the
+output the same on every machine and saves the scan.
 
-PDF/UA-1 gives a tagged PDF: headings, paragraphs, tables (TH/TD with their headers) and figures
-(with the img element's alt text) in the structure tree, /MarkInfo Marked, the document title
-shown in the window, the language from `<html lang>`, and the PDF/UA identification in the XMP
-metadata.
+PDF/UA-1 gives a tagged PDF: headings, paragraphs, lists, tables (TH/TD, each data cell naming its
+header cells) and figures (with the chart's alternative text) in the structure tree, /MarkInfo
+Marked, the document title shown in the window, the language (en-GB), and the PDF/UA
+identification in the XMP metadata. Typst refuses to print a PDF/UA document that breaks those
+rules (an image without alternative text, say), so a layout change cannot quietly lose them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import io
-import logging
+import json
+import re
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-PDF_VARIANT = "pdf/ua-1"
+from cohesion.report.layout import fonts
 
-PANGO_MISSING = (
-    "The board pack cannot be built: the PDF library (WeasyPrint) needs the Pango text-layout library, "
-    "which is not installed on this machine. On Debian or Ubuntu run "
-    "`sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0` (or `make setup` as root), "
-    "then try again."
-)
-WEASYPRINT_MISSING = (
-    "The board pack cannot be built: the PDF library (WeasyPrint) is not installed. "
+PDF_STANDARD = "ua-1"
+LAYOUT = Path(__file__).with_name("pack.typ")
+
+TYPST_MISSING = (
+    "The board pack cannot be built: the PDF library (Typst) is not installed. "
     "Run `make setup` (or `.venv/bin/pip install -r requirements.txt`), then try again."
 )
 
@@ -39,44 +39,41 @@ class PackUnavailable(RuntimeError):
     """The pack cannot be rendered on this machine; str() is the one message to show the user."""
 
 
-_HTML: Any = None
+class PackFailed(RuntimeError):
+    """The PDF library refused the document; str() says why in one line."""
+
+
+_COMPILER: Any = None
 _PROBLEM: str | None = None
 
 
-def _import_html() -> Any:
-    from weasyprint import HTML
+def _import_typst() -> Any:
+    import typst
 
-    return HTML
+    return typst
 
 
-def _weasyprint_html() -> Any:
-    """WeasyPrint's HTML class, imported once; PackUnavailable when it (or Pango) is missing."""
-    global _HTML, _PROBLEM
-    if _HTML is None and _PROBLEM is None:
-        banner = io.StringIO()
+def _compiler() -> Any:
+    """One Typst compiler per process (it keeps the fonts and the parsed layout between packs);
+    PackUnavailable when Typst is missing."""
+    global _COMPILER, _PROBLEM
+    if _COMPILER is None and _PROBLEM is None:
         try:
-            # WeasyPrint prints an installation banner to stdout before raising when Pango is
-            # missing; the user gets our one message instead.
-            with contextlib.redirect_stdout(banner):
-                html_class = _import_html()
-        except ModuleNotFoundError:
-            _PROBLEM = WEASYPRINT_MISSING
-        except OSError:
-            _PROBLEM = PANGO_MISSING
+            typst = _import_typst()
+        except ImportError:
+            _PROBLEM = TYPST_MISSING
         else:
-            _HTML = html_class
-            # WeasyPrint logs every CSS property it ignores and every font fallback at WARNING;
-            # the pack's own checks are in the tests, so only errors reach the log.
-            logging.getLogger("weasyprint").setLevel(logging.ERROR)
-            logging.getLogger("fontTools").setLevel(logging.ERROR)
+            folder = fonts().folder
+            _COMPILER = typst.Compiler(LAYOUT, root=LAYOUT.parent, font_paths=[folder] if folder else [],
+                                       ignore_system_fonts=True)
     if _PROBLEM is not None:
         raise PackUnavailable(_PROBLEM)
-    return _HTML
+    return _COMPILER
 
 
 def require() -> None:
     """Raise PackUnavailable (with the one message to show) when the pack cannot be rendered here."""
-    _weasyprint_html()
+    _compiler()
 
 
 def known_unavailable() -> bool:
@@ -87,7 +84,7 @@ def known_unavailable() -> bool:
 def available() -> str | None:
     """None when the pack can be rendered here, else the message saying why not."""
     try:
-        _weasyprint_html()
+        _compiler()
     except PackUnavailable as exc:
         return str(exc)
     return None
@@ -97,8 +94,8 @@ def available() -> str | None:
 def gc_paused() -> Iterator[None]:
     """Python's cycle collector off while a pack is built, back on after (if it was on).
 
-    WeasyPrint and the chart builders allocate millions of small objects and free nearly all of
-    them by reference counting; the collector's passes over them were about a sixth of the
+    The chart builders and the pack model allocate many small objects and free nearly all of
+    them by reference counting; the collector's passes over them were a large share of the
     build's CPU time. The garbage left by one pack is collected once the collector is back on.
     Nested use is safe: only the outermost pause turns the collector back on.
     """
@@ -111,11 +108,23 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF/UA-1 bytes of an HTML document. Only data: URLs are fetched (the charts): catalogue
-    text must never make the server load an address or read a file."""
-    html_class = _weasyprint_html()
-    from weasyprint.urls import URLFetcher
+def document_to_pdf(document: str, *, created: date) -> bytes:
+    """The PDF/UA-1 bytes of the pack's JSON document (`markup.document`), dated `created`."""
+    compiler = _compiler()
+    stamp = int(datetime(created.year, created.month, created.day, tzinfo=UTC).timestamp())
+    try:
+        return compiler.compile(sys_inputs={"pack": document}, pdf_standards=[PDF_STANDARD], timestamp=stamp)
+    except Exception as exc:  # Typst's own error type, with where in the layout it stopped
+        where = re.search(r"─ (\S+:\d+:\d+)", str(getattr(exc, "diagnostic", "")))
+        message = " ".join(str(getattr(exc, "message", exc)).split())
+        raise PackFailed(f"the PDF could not be printed: {message}" + (f" ({where.group(1)})" if where else "")) \
+            from exc
 
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return html_class(string=html, base_url=None, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+
+def warm_up() -> None:
+    """Load the fonts and parse the layout ahead of the first pack (the engine process does this)."""
+    black = "#000000"
+    document = {"warm_up": True, "footer": "",
+                "style": {"font": fonts().typst, "ink": black, "muted": black, "rule": black, "header_bg": black},
+                "meta": {"title": "warm-up", "author": "warm-up", "subject": "warm-up", "keywords": []}}
+    document_to_pdf(json.dumps(document), created=date(2000, 1, 1))
