@@ -6,8 +6,8 @@ One definition of each, so every surface writes them the same way:
   (titles, headers, markdown, captions, alerts, widget labels, expander and tab labels). Text
   from the catalogue, data files, registers or the action log is shown literally: no emphasis,
   no links (including bare `http://` and `www.` addresses), no images, no HTML, no emoji or
-  colour directives. `html_text` is the same for HTML we build; the PDF escapes in
-  `cohesion.report.markup`. Links are made only from a source's validated `url` field.
+  colour directives. `html_text` is the same for HTML we build; the PDF carries such
+  text as JSON strings, which its layout prints as text (`cohesion.report.markup`). Links are made only from a source's validated `url` field.
 - `format_value(value, unit)`: a figure with its unit from the controlled vocabulary
   (`cohesion.catalogue.models.UNIT_KINDS`). Missing is "no figure", with its reason when given,
   never None, nan or 0.

@@ -330,9 +330,10 @@ def test_pack_is_a_tagged_pdf_ua_document(live, pack: bytes) -> None:
     assert f"{catalogue.place.name} Community Cohesion Strategy: board pack, 2026-11-25" in xmp  # dc:title
     roles = [role for role, _node, _up in elements]
     assert roles[0] == "Document"
-    # Headings: one H1 per section (summary, each priority, about the data, sources), H2 within
+    # Headings: the pack's title, then one H1 per section (summary, each priority, about the data,
+    # sources), H2 within
     h1 = [node for role, node, _up in elements if role == "H1"]
-    assert len(h1) == len(catalogue.priorities) + 3
+    assert len(h1) == 1 + len(catalogue.priorities) + 3
     assert roles.index("H1") < roles.index("H2")
     assert roles.count("H2") >= 2 * len(catalogue.priorities)
     # Tables with header cells and data cells inside rows
@@ -404,3 +405,34 @@ def test_without_dejavu_the_pack_uses_ascii_symbols_and_says_so(live, monkeypatc
     text = _text(build_board_pack(catalogue, observations, manifest, today=TODAY, actions=[]))
     assert "x Red" in text and "o Grey" in text and "✖" not in text
     assert "This system has no Unicode font, so status symbols are shown as + ^ x o." in text
+
+
+def test_text_no_font_can_draw_still_makes_a_pack_and_says_so(live) -> None:
+    """An action typed in a script this machine has no font for: the pack is printed, tagged, with
+    the words around it, and a warning names the characters (PDF/UA-1 would refuse the whole pack)."""
+    from cohesion.report import markup, render
+    from cohesion.report.model import build_model
+    from cohesion.status.service import assess as assess_now
+
+    catalogue, observations, manifest, _data = live
+    first = catalogue.agenda()[0]
+    action = new_action(kind="action", priority_id=first.id, text="Translate the leaflet \U000F0000 and share it",
+                        owner="Cohesion lead", due="2027-02-28")  # a private-use character: no font has it
+    model = build_model(catalogue, observations, manifest, today=TODAY,
+                        assessment=assess_now(catalogue, observations, None, TODAY), actions=[action], changes=None)
+    printed = render.document_to_pdf(markup.document(model), created=TODAY)
+    assert "Translate the leaflet" in _text(printed.pdf) and "and share it" in _text(printed.pdf)
+    assert len(printed.warnings) == 1 and "No font on this machine can draw" in printed.warnings[0]
+    assert "draw U+F0000:" in printed.warnings[0] and "fonts-noto-core" in printed.warnings[0]
+    assert PdfReader(io.BytesIO(printed.pdf)).trailer["/Root"]["/MarkInfo"]["/Marked"]  # still tagged
+
+
+def test_the_warning_names_each_character_once_with_its_code_point() -> None:
+    from cohesion.report import render
+
+    class TypstLikeError(Exception):
+        diagnostic = ('error: PDF/UA-1 error: the text `"ব"` could not be displayed with font `"DejaVu Sans"`\n'
+                      'error: PDF/UA-1 error: the text `"\\u{f0000}中 ব"` could not be displayed with font `"DejaVu Sans"`')
+
+    assert render._undrawable(TypstLikeError()) == ["ব (U+09AC)", "U+F0000", "中 (U+4E2D)"]
+    assert render._undrawable(Exception("expected function, found dictionary")) == []

@@ -32,7 +32,10 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from cohesion.report.render import Printed
 
 # A forked copy builds the chart specs beside this process (see Engine.start_copy). Not on
 # macOS, where system libraries are not safe to use in a forked copy, nor where fork is missing.
@@ -171,7 +174,7 @@ class Engine:
             with contextlib.suppress(pickle.UnpicklingError, EOFError, ValueError):
                 self._drawn.update(pickle.loads(data))
 
-    def pdf(self, document: str, *, created: date) -> bytes:
+    def pdf(self, document: str, *, created: date) -> Printed:
         """The tagged PDF of the pack's `document`, its chart stand-ins replaced by the drawn SVGs.
 
         Raises render.PackUnavailable (the one message to show) when the PDF library cannot run, and
@@ -189,7 +192,7 @@ class Engine:
             raise EngineStopped(f"the pack engine stopped ({type(exc).__name__})") from exc
         self._answered = True
         if kind == "pdf":
-            return payload
+            return render.Printed(*payload)
         if kind == "unavailable":
             raise PackUnavailable(payload)
         raise render.PackFailed(payload)  # a chart or the PDF failed: said in one line
@@ -273,7 +276,7 @@ def _serve(inbox: BinaryIO, outbox: BinaryIO) -> None:
             try:
                 for stand_in, svg in svgs.items():
                     document = document.replace(_as_json(stand_in), _as_json(svg))
-                answer = ("pdf", render.document_to_pdf(document, created=created))
+                answer = ("pdf", tuple(render.document_to_pdf(document, created=created)))
             except render.PackUnavailable as exc:
                 answer = ("unavailable", str(exc))
             except render.PackFailed as exc:

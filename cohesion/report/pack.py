@@ -68,11 +68,13 @@ def build_board_pack(catalogue: Catalogue, observations: pd.DataFrame, manifest:
     recorded decisions and actions (none when not given); `changes` the diff since the last
     meeting, shown per priority when given. `observations` go through disclosure control here.
     Raises PackUnavailable (one message to show) when the PDF library cannot run on this machine.
+    A warning about characters no font could draw is not returned here; `build_current_pack`
+    (the CLI and the dashboard) gives it.
     """
     render.require()  # fail fast, before any chart is rendered
     with render.gc_paused():
         return render.document_to_pdf(pack_document(catalogue, observations, manifest, today=today, actions=actions,
-                                                    assessment=assessment, changes=changes), created=today)
+                                                    assessment=assessment, changes=changes), created=today).pdf
 
 
 def build_current_pack(*, today: date, engine: Engine | None = None) -> tuple[bytes, list[str]]:
@@ -137,5 +139,6 @@ def _current_pack(today: date, engine: Engine | None) -> tuple[bytes, list[str]]
         changes = diff_snapshots(before, now, catalogue)
     document = _pack_document(catalogue, observations, manifest, today=today, actions=log.actions,
                               assessment=assessment, changes=changes, engine=engine, figures=figures)
-    pdf = render.document_to_pdf(document, created=today) if engine is None else engine.pdf(document, created=today)
-    return pdf, warnings
+    printed = render.document_to_pdf(document, created=today) if engine is None \
+        else engine.pdf(document, created=today)
+    return printed.pdf, warnings + printed.warnings

@@ -2,9 +2,8 @@
 
 Typst (the `typst` wheel: the compiler built in, no system libraries) lays out `pack.typ` with the
 document given as input, so the printer only ever reads the layout file and the fonts: catalogue
-text cannot make it load an address or read a file. Fonts come from `layout.fonts()` (DejaVu Sans
-when the system has it) and Typst's own; the system's other fonts are not scanned, which keeps the
-output the same on every machine and saves the scan.
+text cannot make it load an address or read a file. The text is set in `layout.fonts()` (DejaVu
+Sans when the system has it, else Typst's own); the system's other fonts draw what it lacks.
 
 PDF/UA-1 gives a tagged PDF: headings, paragraphs, lists, tables (TH/TD, each data cell naming its
 header cells) and figures (with the chart's alternative text) in the structure tree, /MarkInfo
@@ -22,7 +21,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cohesion.report.layout import fonts
 
@@ -64,8 +63,8 @@ def _compiler() -> Any:
             _PROBLEM = TYPST_MISSING
         else:
             folder = fonts().folder
-            _COMPILER = typst.Compiler(LAYOUT, root=LAYOUT.parent, font_paths=[folder] if folder else [],
-                                       ignore_system_fonts=True)
+            # The system's fonts too: text in a script DejaVu Sans lacks is drawn in a font that has it.
+            _COMPILER = typst.Compiler(LAYOUT, root=LAYOUT.parent, font_paths=[folder] if folder else [])
     if _PROBLEM is not None:
         raise PackUnavailable(_PROBLEM)
     return _COMPILER
@@ -108,17 +107,51 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def document_to_pdf(document: str, *, created: date) -> bytes:
-    """The PDF/UA-1 bytes of the pack's JSON document (`markup.document`), dated `created`."""
+class Printed(NamedTuple):
+    pdf: bytes
+    warnings: list[str]  # for the person who asked for the pack (characters no font could draw)
+
+
+def document_to_pdf(document: str, *, created: date) -> Printed:
+    """The PDF/UA-1 bytes of the pack's JSON document (`markup.document`), dated `created`.
+
+    PDF/UA-1 forbids text no font can draw. Should someone's text hold such characters (a script
+    the machine has no font for, an emoji), the pack is printed anyway, still tagged but not
+    claiming PDF/UA-1, and a warning names the characters and the fonts to install: the board
+    still gets its pack, and nothing anyone wrote is left out of it.
+    """
     compiler = _compiler()
     stamp = int(datetime(created.year, created.month, created.day, tzinfo=UTC).timestamp())
     try:
-        return compiler.compile(sys_inputs={"pack": document}, pdf_standards=[PDF_STANDARD], timestamp=stamp)
+        return Printed(compiler.compile(sys_inputs={"pack": document}, pdf_standards=[PDF_STANDARD],
+                                        timestamp=stamp), [])
     except Exception as exc:  # Typst's own error type, with where in the layout it stopped
-        where = re.search(r"─ (\S+:\d+:\d+)", str(getattr(exc, "diagnostic", "")))
-        message = " ".join(str(getattr(exc, "message", exc)).split())
-        raise PackFailed(f"the PDF could not be printed: {message}" + (f" ({where.group(1)})" if where else "")) \
-            from exc
+        undrawable = _undrawable(exc)
+        if not undrawable:
+            raise _failed(exc) from exc
+    try:
+        pdf = compiler.compile(sys_inputs={"pack": document}, timestamp=stamp)
+    except Exception as exc:
+        raise _failed(exc) from exc
+    listed = ", ".join(undrawable)
+    return Printed(pdf, [f"No font on this machine can draw {listed}: they show as empty boxes in the pack, which "
+                         "is tagged for screen readers but not marked PDF/UA-1. Installing fonts for them (on "
+                         "Debian: fonts-noto-core, fonts-noto-cjk, fonts-noto-color-emoji) fixes both."])
+
+
+def _undrawable(exc: Exception) -> list[str]:
+    """The characters Typst found no font for, from its error (empty: some other problem)."""
+    found = re.findall(r'the text `"(.+?)"` could not be displayed with font', str(getattr(exc, "diagnostic", exc)))
+    # Typst writes characters it cannot show as \u{hex}
+    text = "".join(re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), part) for part in found)
+    return [f"{char} (U+{ord(char):04X})" if char.isprintable() else f"U+{ord(char):04X}"
+            for char in dict.fromkeys(text) if not char.isspace()]
+
+
+def _failed(exc: Exception) -> PackFailed:
+    where = re.search(r"─ (\S+:\d+:\d+)", str(getattr(exc, "diagnostic", "")))
+    message = " ".join(str(getattr(exc, "message", exc)).split())
+    return PackFailed(f"the PDF could not be printed: {message}" + (f" ({where.group(1)})" if where else ""))
 
 
 def warm_up() -> None:
