@@ -331,3 +331,34 @@ def test_years_no_plotted_series_has_are_marked_even_when_the_place_has_one_figu
         ("2013-04-01", "2019-04-01", "no figures for 6 years"), ("2021-04-01", "2024-04-01", "no figures for 3 years")]
     england = [r for r in data_of(by_name["lines"], datasets) if r["series"] == "England"]
     assert england[0]["segment"] != england[1]["segment"] == england[2]["segment"]
+
+
+def test_series_break_label_sits_left_of_its_rule_clear_of_the_points():
+    """Drawn (vl-convert's scenegraph): the label ends at the rule, at the plot's foot, and no point
+    lies under it. It used to sit right of the rule at the top, over the new series' first point."""
+    import vl_convert
+
+    spec = charts.trend_chart(gappy(), indicator(unit="count"), primary_code=PLACE, width=330, height=140).to_dict()
+    marks: dict[str, list[dict]] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("name"):
+                marks.setdefault(node["name"], []).extend(node.get("items", []))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(vl_convert.vegalite_to_scenegraph(spec))
+    (rule,), (label,) = marks["breaks_marks"], marks["break_labels_marks"]
+    assert label["text"] == "series break" and label["x"] == rule["x"]
+    assert label["align"] == "right" and label["dx"] < 0 and label["baseline"] == "bottom" and label["y"] > 140 - 10
+    right = label["x"] + label["dx"]
+    left = right - len(label["text"]) * charts.FONT_SIZE * 0.6  # a generous text width
+    top = label["y"] - charts.FONT_SIZE
+    points = marks["points_marks"]
+    assert len(points) == 3
+    assert not [p for p in points if left <= p["x"] <= right and top <= p["y"] <= label["y"]]
+    assert left > 0  # inside the plot

@@ -215,9 +215,11 @@ def trend_chart(frame: pd.DataFrame, indicator: Indicator, *, primary_code: str,
         bx = alt.X("start:T")
         layers.append(alt.Chart(brk, name="breaks").mark_rule(strokeDash=[4, 4], color="#595959").encode(
             x=bx, tooltip=[alt.Tooltip("period:N", title="Series break from"), alt.Tooltip("note:N", title="Why")]))
+        # Labelled at the foot, left of the rule: right of it sit the new series' first points (often
+        # the latest, at the plot's edge), and the top of a gap before it carries the gap's label.
         layers.append(alt.Chart(brk, name="break_labels").mark_text(
-            align="left", dx=4, baseline="top", fontSize=FONT_SIZE - 1, color="#595959").encode(
-            x=bx, y=alt.YValue(4), text=alt.Text("label:N")))
+            align="right", dx=-4, baseline="bottom", fontSize=FONT_SIZE - 1, color="#595959").encode(
+            x=bx, y=alt.YValue({"expr": "height - 4"}), text=alt.Text("label:N")))
     if target is not None and target.value is not None:
         tgt = pd.DataFrame({"target": [target.value],
                             "label": [f"Target {_fmt(target.value, indicator.unit)} by {target.year}"]})
