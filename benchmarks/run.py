@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import itertools
 import os
 import resource
 import shutil
@@ -79,7 +80,9 @@ def generate_national_scale(folder: Path, areas: int = 300, indicators: int = 10
     rng = np.random.default_rng(seed)
     areas = areas * scale
     place_code = "E06000021"
-    codes = [place_code] + [f"E0{6 + i % 3}{i:06d}" for i in range(1, areas)]
+    # Every code once: the pattern's 21st code is the place's own, so it is skipped.
+    others = (code for code in (f"E0{6 + i % 3}{i:06d}" for i in range(1, areas + 1)) if code != place_code)
+    codes = [place_code, *itertools.islice(others, areas - 1)]
     years = [f"{2010 + i}/{(11 + i) % 100:02d}" for i in range(periods)]
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "published_figures.csv").open("w", encoding="utf-8", newline="") as handle:

@@ -167,3 +167,16 @@ def test_cpu_is_measured_turn_about_for_every_app_and_page(tmp_path, monkeypatch
     assert set(cost) == {"a", "b"} and all(set(pages) == {"one", "two"} for pages in cost.values())
     assert cost["a"]["one"].elements == Counter({"heading": 1}) and cost["b"]["two"].elements == Counter({"markdown": 1})
     assert all(c.cpu_s >= 0 and c.mean_cpu_s >= 0 and c.wall_s > 0 for pages in cost.values() for c in pages.values())
+
+
+def test_generated_national_set_names_each_area_once(tmp_path):
+    """The generator's code pattern meets the place's own code at its 21st area: it is skipped, not repeated."""
+    import pandas as pd
+
+    from benchmarks.run import generate_national_scale
+
+    generate_national_scale(tmp_path, areas=40, indicators=2, periods=2)
+    rows = pd.read_csv(tmp_path / "published_figures.csv", dtype=str)
+    assert len(rows) == 40 * 2 * 2
+    assert not rows.duplicated(["measure", "period", "area_code"]).any()
+    assert (rows["area_code"] == "E06000021").sum() == 2 * 2
