@@ -11,6 +11,9 @@ from cohesion.sources_view import download_csv, indicator_table, load_problems, 
 ui.through_entry_point()
 
 CITATIONS_SHOWN = 2_000  # more rows than anyone reads on screen; the file itself has them all
+SOURCE_ROW_PX = 72  # three lines of text
+SOURCE_HEADER_PX = 38
+SOURCE_ROWS_SHOWN = 8  # then the table scrolls
 
 
 # Per store version and file (not per rerun): at national scale these take a second or more.
@@ -62,19 +65,27 @@ if waiting:
                         "it is not set, so only the shipped table of published figures is loaded.")
 
 st.header("Sources")
-st.dataframe(_sources_table(ui.store_version(), ui.file_key(config.CATALOGUE_PATH), catalogue, manifest, observations),
-             hide_index=True, width="stretch",
-             column_config={"address": st.column_config.LinkColumn("address")})
+# Rows three lines high: the grid wraps text only in rows taller than 4rem, and a source's title,
+# publisher and attribution run to two or three lines (they were cut off on one).
+sources = _sources_table(ui.store_version(), ui.file_key(config.CATALOGUE_PATH), catalogue, manifest, observations)
+st.dataframe(sources, hide_index=True, width="stretch", row_height=SOURCE_ROW_PX, placeholder="",
+             height=SOURCE_HEADER_PX + SOURCE_ROW_PX * max(1, min(sources.num_rows, SOURCE_ROWS_SHOWN)),
+             column_config={"source": st.column_config.TextColumn("source", width="large"),
+                            "publisher": st.column_config.TextColumn("publisher", width="medium"),
+                            "attribution": st.column_config.TextColumn("attribution", width="large"),
+                            "address": st.column_config.LinkColumn("address")})
 
 st.header("Indicators in the catalogue")
 st.dataframe(memo.once(catalogue, "indicator_table", lambda: ui.ready_table(indicator_table(catalogue))),
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", placeholder="")
 
 st.header("Figures typed in from publications")
 st.caption("Each figure cites its publisher, publication, table or section, vintage and licence.")
 try:
     total, shown = _citations(ui.file_key(config.resolve_data_path("data:published_figures.csv")))
-    st.dataframe(shown, hide_index=True, width="stretch")
+    # An empty cell is an empty field of the file (a figure for everyone has no breakdown), not a
+    # missing value: blank, where the grid would write "None".
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="")
     if total > CITATIONS_SHOWN:
         st.caption(f"The first {CITATIONS_SHOWN:,} of {total:,} figures; all are in "
                    "data/published_figures.csv and in the download below.")

@@ -27,6 +27,21 @@ def test_data_sources_page_lists_sources_and_offers_download(isolated_data: Path
     assert headers == ["Sources", "Indicators in the catalogue", "Figures typed in from publications", "Download"]
 
 
+def test_long_source_titles_wrap_and_empty_cells_are_blank_not_none(isolated_data: Path) -> None:
+    """The grid wraps text only in rows taller than 4rem (64 px): the sources table's rows are,
+    so a long title is read whole; and an empty field is blank, where the grid writes "None"."""
+    at = _app()
+    at.switch_page("pages/data.py").run()
+    sources = at.dataframe[0]
+    assert sources.proto.row_height > 64
+    assert max(len(title) for title in sources.value["source"]) > 60  # the shipped titles that were cut
+    assert len(at.dataframe) == 3
+    for table in at.dataframe:
+        assert table.proto.HasField("placeholder") and table.proto.placeholder == ""
+    typed_in = at.dataframe[2].value
+    assert (typed_in["breakdown"].astype(str) == "").any()  # the figures for everyone: shown blank
+
+
 def test_broken_published_table_is_reported_not_crashed(isolated_data: Path) -> None:
     table = isolated_data / "published_figures.csv"
     lines = table.read_text(encoding="utf-8").splitlines()
