@@ -436,3 +436,33 @@ def test_the_warning_names_each_character_once_with_its_code_point() -> None:
 
     assert render._undrawable(TypstLikeError()) == ["ব (U+09AC)", "U+F0000", "中 (U+4E2D)"]
     assert render._undrawable(Exception("expected function, found dictionary")) == []
+
+
+def test_packs_printed_at_once_in_one_process_all_succeed(live) -> None:
+    """Two people pressing the button while the dashboard prints in its own process (its fallback):
+    Typst's compiler takes one caller at a time, so the others wait instead of failing."""
+    import threading
+
+    from cohesion.report import render
+    from cohesion.report.pack import pack_document
+
+    catalogue, observations, manifest, _data = live
+    import json
+
+    document = json.loads(pack_document(catalogue, observations, manifest, today=TODAY, actions=[]))
+    results: list[object] = []
+
+    def press(number: int) -> None:
+        # a different document each (the same one again is printed from Typst's memory, at once)
+        mine = json.dumps({**document, "footer": f"{document['footer']} ({number})"})
+        try:
+            results.append(render.document_to_pdf(mine, created=TODAY).pdf[:5])
+        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+            results.append(exc)
+
+    threads = [threading.Thread(target=press, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [b"%PDF-"] * 6

@@ -18,6 +18,7 @@ import contextlib
 import gc
 import json
 import re
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -44,6 +45,9 @@ class PackFailed(RuntimeError):
 
 _COMPILER: Any = None
 _PROBLEM: str | None = None
+# One pack at a time per compiler: it is one Rust object, which refuses a second caller while it
+# works (the dashboard prints in its own process, but may fall back to printing here).
+_PRINTING = threading.Lock()
 
 
 def _import_typst() -> Any:
@@ -122,17 +126,18 @@ def document_to_pdf(document: str, *, created: date) -> Printed:
     """
     compiler = _compiler()
     stamp = int(datetime(created.year, created.month, created.day, tzinfo=UTC).timestamp())
-    try:
-        return Printed(compiler.compile(sys_inputs={"pack": document}, pdf_standards=[PDF_STANDARD],
-                                        timestamp=stamp), [])
-    except Exception as exc:  # Typst's own error type, with where in the layout it stopped
-        undrawable = _undrawable(exc)
-        if not undrawable:
+    with _PRINTING:
+        try:
+            return Printed(compiler.compile(sys_inputs={"pack": document}, pdf_standards=[PDF_STANDARD],
+                                            timestamp=stamp), [])
+        except Exception as exc:  # Typst's own error type, with where in the layout it stopped
+            undrawable = _undrawable(exc)
+            if not undrawable:
+                raise _failed(exc) from exc
+        try:
+            pdf = compiler.compile(sys_inputs={"pack": document}, timestamp=stamp)
+        except Exception as exc:
             raise _failed(exc) from exc
-    try:
-        pdf = compiler.compile(sys_inputs={"pack": document}, timestamp=stamp)
-    except Exception as exc:
-        raise _failed(exc) from exc
     listed = ", ".join(undrawable)
     return Printed(pdf, [f"No font on this machine can draw {listed}: they show as empty boxes in the pack, which "
                          "is tagged for screen readers but not marked PDF/UA-1. Installing fonts for them (on "
