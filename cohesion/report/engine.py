@@ -7,10 +7,10 @@ second core while this process imports pandas, reads the store and works out the
 also loads the PDF library's fonts and layout. Charts are sent to it as Vega-Lite specs as soon
 as they are built; the pack's document refers to each chart by a stand-in (`Engine.draw`
 returns one in place of the SVG), which the engine swaps for the drawn SVG before printing the
-tagged PDF with the same code as in process (`render.document_to_pdf`). Where the system can fork, the specs are built by a copy of the
-command forked once its imports are done (`Engine.start_copy`): it imports Altair while the
-command reads the store, then builds the specs while the command works out the statuses.
-Nothing is kept between commands.
+tagged PDF with the same code as in process (`render.document_to_pdf`). Where the system can
+fork, the specs are built by a copy of the command forked once its imports are done
+(`Engine.start_copy`): it imports Altair while the command reads the store, then builds the
+specs while the command works out the statuses. Nothing is kept between commands.
 
 The Headlines page's button uses it too, without the forked copy (`start(fork=False)`): the
 server then never starts vl-convert, and other sessions' pages are not held up while the charts
@@ -179,8 +179,7 @@ class Engine:
 
         Raises render.PackUnavailable (the one message to show) when the PDF library cannot run, and
         EngineStopped when the engine process ended without an answer."""
-        from cohesion.report import render
-        from cohesion.report.render import PackUnavailable
+        from cohesion.report import render  # not at the top: the engine process imports this module first
 
         self._outbox.put(("pdf", document, created))
         self._outbox.put(None)
@@ -194,7 +193,7 @@ class Engine:
         if kind == "pdf":
             return render.Printed(*payload)
         if kind == "unavailable":
-            raise PackUnavailable(payload)
+            raise render.PackUnavailable(payload)
         raise render.PackFailed(payload)  # a chart or the PDF failed: said in one line
 
     def close(self) -> None:
