@@ -466,3 +466,19 @@ def test_packs_printed_at_once_in_one_process_all_succeed(live) -> None:
     for thread in threads:
         thread.join()
     assert results == [b"%PDF-"] * 6
+
+
+def test_cli_says_in_one_line_when_the_pdf_is_refused(live, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture) -> None:
+    from cohesion.report import engine, render
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise render.PackFailed('the PDF could not be printed: expected content (cohesion/report/pack.typ:1:1)')
+
+    monkeypatch.setattr(engine, "start", lambda **_kwargs: None)  # printed here, where the refusal is staged
+    monkeypatch.setattr(render, "document_to_pdf", refuse)
+    out = tmp_path / "pack.pdf"
+    assert report_main(["--out", str(out), "--today", "2026-11-25"]) == 1
+    assert capsys.readouterr().out.strip() == ("The board pack could not be built: the PDF could not be printed: "
+                                               "expected content (cohesion/report/pack.typ:1:1)")
+    assert not out.exists()
